@@ -1,0 +1,59 @@
+# The project's verbs. `make run` and `make test` set everything up first (idempotent).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SPACY_PIPELINE := build/spacy_net_en/meta.json
+PYTHON_3_10 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
+	/usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup run test shell train validate eval bench lock clean
+
+help:
+	@echo "make run    - set up, train if the data changed, start the assistant"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make shell  - chat with the assistant in the terminal"
+	@echo "make eval   - held-out evaluation (intent accuracy, macro F1, safety figures)"
+	@echo "make setup  - create .venv from requirements.lock and build the spaCy pipeline"
+
+setup: $(VENV)/.installed $(SPACY_PIPELINE)
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON_3_10)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
+	test -x $(PY) || "$(PYTHON_3_10)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(SPACY_PIPELINE): $(VENV)/.installed content/terminology.yml net_assistant/nlp.py net_assistant/terminology.py
+	$(PY) -m net_assistant.nlp
+
+train: setup
+	$(PY) -m net_assistant.model
+
+run: setup
+	$(PY) -m net_assistant.servers
+
+test: setup
+	$(PY) -m pytest
+
+shell: setup
+	$(PY) -m net_assistant.servers shell
+
+validate: setup
+	$(PY) -m rasa data validate --fail-on-warnings
+
+# Regenerate the lock file from requirements.in in a throwaway venv.
+lock:
+	rm -rf build/lock-venv && "$(PYTHON_3_10)" -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet -r requirements.in
+	build/lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf build/lock-venv
+
+clean:
+	rm -rf build models var .pytest_cache

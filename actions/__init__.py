@@ -1,0 +1,1 @@
+"""The rasa-sdk action server: thin actions, one module per concern."""

@@ -1,0 +1,47 @@
+"""The first stage of the two-stage fallback: "Did you mean …?" with the two likeliest topics."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.metadata import metadata
+from net_assistant.terminology import load_terminology
+
+# Intents worth offering as a guess, with how the guess is worded; others (small talk,
+# emergencies, follow-ups that need context) are never offered.
+OTHER_SUGGESTIONS = {
+    "personal_medical_question": "A question about my own care",
+    "ask_support_groups": "Support groups",
+    "ask_specialist_centre": "Finding a NET specialist centre",
+}
+SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
+
+
+def suggestion_titles() -> Dict[str, str]:
+    titles = {t.intent: t.name for t in load_terminology().treatments.values()}
+    return {**titles, **OTHER_SUGGESTIONS}
+
+
+def likeliest_suggestions(ranking: Iterable[Dict[str, Any]], count: int = 2) -> List[Dict[str, str]]:
+    """Buttons for the ``count`` highest-ranked intents that can be offered as a guess."""
+    titles = suggestion_titles()
+    names = [entry.get("name") for entry in ranking if entry.get("name") in titles]
+    return [{"title": titles[name], "payload": f"/{name}"} for name in names[:count]]
+
+
+class ActionDefaultAskAffirmation(Action):
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        dispatcher.utter_message(
+            response="utter_ask_affirmation",
+            buttons=likeliest_suggestions(ranking) + [SOMETHING_ELSE],
+            json_message=metadata("fallback"),
+        )
+        return []

@@ -1,0 +1,55 @@
+"""Personal medical questions go to the doctor; emergencies to emergency services."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.metadata import metadata
+from actions.treatments import question_from
+from net_assistant.safety import load_safety_rules
+from net_assistant.terminology import load_terminology
+
+
+class ActionEscalateToDoctor(Action):
+    """Never a personal recommendation: point to the care team, then offer general
+    information about the treatment asked about (as a choice, clearly general) and support."""
+
+    def name(self) -> str:
+        return "action_escalate_to_doctor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        topic = question_from(tracker).topic
+        buttons = []
+        if topic:
+            name = load_terminology().treatments[topic].name
+            buttons.append({"title": f"General information: {name}", "payload": f"/ask_{topic}"})
+        buttons.append({"title": "Find a support group", "payload": "/ask_support_groups"})
+        dispatcher.utter_message(
+            response="utter_personal_question",
+            buttons=buttons,
+            json_message=metadata("escalation", topic=topic),
+        )
+        return [SlotSet("topic", topic)] if topic else []
+
+
+class ActionEmergency(Action):
+    """Only the instruction to get help now: nothing else in that turn."""
+
+    def name(self) -> str:
+        return "action_emergency"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        verdict = load_safety_rules().check(tracker.latest_message.get("text") or "")
+        self_harm = verdict is not None and verdict.is_self_harm
+        dispatcher.utter_message(
+            response="utter_emergency_self_harm" if self_harm else "utter_emergency",
+            json_message=metadata("emergency", self_harm=self_harm),
+        )
+        return [SlotSet("emergency_raised", True)]

@@ -1,0 +1,272 @@
+"""Hand-off actions: support groups, the specialist-centre finder and the country question.
+
+The actions are thin: which organisations fit a country, and how a reply names a country, is
+decided in :mod:`net_assistant.directory`. Here we only decide what the conversation means
+(is this reply an answer to "which country?") and how the answer is shown.
+
+The ``country`` slot holds an ISO code (``"DE"``), ``"skip"`` or nothing. It has a custom slot
+mapping: :meth:`ValidateCountryForm.extract_country` fills it, so that a reply which is really a
+new question ("what is PRRT?", "stop") is left for its own rules instead of being read as a
+country, and so that a country named earlier ("support groups in Ireland?") is not asked again.
+
+Link buttons carry ``url`` and ``type: web_url`` for the REST channel and widgets that open
+links, and also ``payload`` (the same address): Rasa's SocketIO channel turns buttons into quick
+replies using only ``title`` and ``payload`` and fails on a button without a payload. The text
+names every organisation with its address too, so plain clients lose nothing.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.metadata import metadata
+from net_assistant.directory import HandOff, Organisation, SupportDirectory, load_directory
+
+COUNTRY_SLOT = "country"
+REQUESTED_SLOT = "requested_slot"
+SKIP = "skip"
+SUPPORT_KIND = "support"
+SUPPORT_GROUPS_PAYLOAD = "/ask_support_groups"
+NOT_RECOGNISED_RESPONSE = "utter_country_not_recognised"
+
+# Intents that ask for this hand-off: a country in them is where the person wants help.
+SUPPORT_INTENTS = frozenset({"ask_support_groups", "ask_specialist_centre", "inform_country"})
+# Intents that are a new request, never an answer to "which country?" (nor are any other ask_*
+# intents, such as treatment questions): the form lets their own rules answer them.
+OTHER_REQUESTS = frozenset({
+    "emergency", "stop", "personal_medical_question", "express_distress", "bot_challenge",
+    "goodbye",
+})
+
+
+@lru_cache(maxsize=1)
+def _default_directory() -> SupportDirectory:
+    """The deployment's directory, loaded on first use (reads NET_DIRECTORY_EXCLUDE_COUNTRIES)."""
+    return load_directory()
+
+
+class _UsesDirectory:
+    """Lets tests hand an action a directory of their own (rasa_sdk creates actions without one)."""
+
+    def __init__(self, directory: Optional[SupportDirectory] = None) -> None:
+        self._directory = directory
+
+    @property
+    def directory(self) -> SupportDirectory:
+        return self._directory or _default_directory()
+
+
+class ValidateCountryForm(_UsesDirectory, FormValidationAction):
+    """Fills and checks ``country`` for ``country_form``."""
+
+    def name(self) -> Text:
+        return "validate_country_form"
+
+    async def extract_country(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The reply to "which country?", or at activation a country the person already named."""
+        text = _latest_text(tracker)
+        if tracker.get_slot(REQUESTED_SLOT) == COUNTRY_SLOT:
+            return {COUNTRY_SLOT: text} if self._answers_question(tracker, text) else {}
+        code = _mentioned_country(self.directory, tracker)
+        return {COUNTRY_SLOT: code} if code else {}
+
+    def validate_country(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[Text, Any]:
+        """Turn the reply into an ISO code or ``skip``; say so when it names no country we know."""
+        if tracker.get_slot(REQUESTED_SLOT) != COUNTRY_SLOT:
+            # Not a reply to our question: a value remembered from earlier, already a code.
+            return {COUNTRY_SLOT: slot_value if self._is_stored_value(slot_value) else None}
+        value = _understand_reply(self.directory, str(slot_value or ""))
+        if value is None:
+            dispatcher.utter_message(response=NOT_RECOGNISED_RESPONSE)
+        return {COUNTRY_SLOT: value}
+
+    def _answers_question(self, tracker: Tracker, text: str) -> bool:
+        intent = _latest_intent(tracker)
+        if self.directory.is_skip(text):
+            return True
+        return not _is_other_request(intent)
+
+    def _is_stored_value(self, value: Any) -> bool:
+        return value == SKIP or value in self.directory.countries
+
+
+class ActionListSupport(_UsesDirectory, Action):
+    """The national groups for the person's country, and INCA and ENETS for everyone."""
+
+    def name(self) -> Text:
+        return "action_list_support"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        code, events = _country_for_hand_off(self.directory, tracker)
+        hand_off = self.directory.groups_for(code)
+        dispatcher.utter_message(
+            text=_list_text(self.directory, hand_off, skipped=tracker.get_slot(COUNTRY_SLOT) == SKIP),
+            buttons=[_link_button(org) for org in hand_off.organisations],
+            json_message=_support_metadata(hand_off),
+        )
+        return events
+
+
+class ActionSpecialistCentre(_UsesDirectory, Action):
+    """Straight to the ENETS centre finder, plus the national group when the country is known."""
+
+    def name(self) -> Text:
+        return "action_specialist_centre"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        code, events = _country_for_hand_off(self.directory, tracker)
+        hand_off = self.directory.groups_for(code)
+        messages = self.directory.messages
+        finder = hand_off.centre_finder
+        paragraphs = [f"{messages['specialist_centre']}\n{_line(finder)}"]
+        if hand_off.national:
+            country = hand_off.country.in_sentence
+            lines = "\n".join(_line(org) for org in hand_off.national)
+            paragraphs.append(
+                f"{messages['specialist_centre_group'].format(country=country)}\n{lines}"
+            )
+        paragraphs.append(messages["specialist_centre_referral"])
+        shown = (finder,) + hand_off.national
+        dispatcher.utter_message(
+            text="\n\n".join(paragraphs),
+            buttons=[_link_button(org) for org in shown],
+            json_message=metadata(
+                SUPPORT_KIND,
+                organisations=[_organisation_metadata(org, hand_off) for org in shown],
+                country=_country_code(hand_off),
+            ),
+        )
+        return events
+
+
+class ActionSupportAfterDistress(_UsesDirectory, Action):
+    """A short, warm acknowledgement and the offer of support groups (one tap away)."""
+
+    def name(self) -> Text:
+        return "action_offer_support"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        messages = self.directory.messages
+        dispatcher.utter_message(
+            text=messages["offer_support"],
+            buttons=[{"title": messages["offer_support_button"], "payload": SUPPORT_GROUPS_PAYLOAD}],
+            json_message=metadata(SUPPORT_KIND),
+        )
+        return []
+
+
+# --- reading the conversation ----------------------------------------------------------------
+def _latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _is_other_request(intent: Optional[str]) -> bool:
+    if intent is None:
+        return False
+    if intent in OTHER_REQUESTS:
+        return True
+    return intent.startswith("ask_") and intent not in SUPPORT_INTENTS
+
+
+def _understand_reply(directory: SupportDirectory, text: str) -> Optional[str]:
+    """An ISO code, ``skip``, or None when the reply names no country we know."""
+    match = directory.match_country(text)
+    if match:
+        return match.code
+    return SKIP if directory.is_skip(text) else None
+
+
+def _mentioned_country(directory: SupportDirectory, tracker: Tracker) -> Optional[str]:
+    """A country named in this message, else (if none is stored) in an earlier support message."""
+    latest = directory.match_country(_latest_text(tracker))
+    if tracker.get_slot(COUNTRY_SLOT):
+        return None
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        match = directory.match_country(event.get("text") or "") if intent in SUPPORT_INTENTS else None
+        if match:
+            return match.code
+    return None
+
+
+def _country_for_hand_off(
+    directory: SupportDirectory, tracker: Tracker
+) -> Tuple[Optional[str], List[EventType]]:
+    """The country to list groups for: named just now, else stored; remembers a new one."""
+    latest = directory.match_country(_latest_text(tracker))
+    stored = tracker.get_slot(COUNTRY_SLOT)
+    if latest:
+        return latest.code, [] if latest.code == stored else [SlotSet(COUNTRY_SLOT, latest.code)]
+    return (stored if stored in directory.countries else None), []
+
+
+# --- showing the hand-off --------------------------------------------------------------------
+def _list_text(directory: SupportDirectory, hand_off: HandOff, skipped: bool) -> str:
+    messages = directory.messages
+    always = "\n".join(_line(org) for org in (hand_off.international, hand_off.centre_finder))
+    if hand_off.country is None:
+        opening = f"{messages['skipped']} {messages['no_country']}" if skipped else messages["no_country"]
+        return f"{opening}\n{always}"
+    country = hand_off.country.in_sentence
+    if not hand_off.national:
+        return f"{messages['no_group_for_country'].format(country=country)}\n{always}"
+    national = "\n".join(_line(org) for org in hand_off.national)
+    return (
+        f"{messages['groups_for_country'].format(country=country)}\n{national}\n\n"
+        f"{messages['everyone']}\n{always}"
+    )
+
+
+def _line(org: Organisation) -> str:
+    """"• Name (formerly …, region): address" and, below, what it offers."""
+    notes = [f"formerly {org.formerly}"] if org.formerly else []
+    if org.region and org.scope == "national":
+        notes.append(org.region)
+    name = f"{org.name} ({', '.join(notes)})" if notes else org.name
+    return f"• {name}: {org.website}\n  {'; '.join(org.offers)}"
+
+
+def _link_button(org: Organisation) -> Dict[Text, Any]:
+    return {"title": org.name, "url": org.website, "type": "web_url", "payload": org.website}
+
+
+def _country_code(hand_off: HandOff) -> Optional[str]:
+    return hand_off.country.code if hand_off.country else None
+
+
+def _organisation_metadata(org: Organisation, hand_off: HandOff) -> Dict[str, Any]:
+    country = _country_code(hand_off) if org.scope == "national" else None
+    return {"id": org.id, "name": org.name, "website": org.website, "country": country}
+
+
+def _support_metadata(hand_off: HandOff) -> Dict[str, Any]:
+    return metadata(
+        SUPPORT_KIND,
+        organisations=[_organisation_metadata(org, hand_off) for org in hand_off.organisations],
+        country=_country_code(hand_off),
+    )

@@ -1,0 +1,1 @@
+"""The NET treatment information assistant: logic importable without a running Rasa."""

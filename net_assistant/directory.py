@@ -1,0 +1,461 @@
+"""Support-group directory and country recognition (``content/support_directory.yml``,
+``content/countries.yml``).
+
+The assistant hands people on to NET patient organisations. Which national group fits depends on
+where the person lives, so this module also recognises a country in what people type: names,
+other names ("UK", "Holland"), demonyms ("I'm Irish"), big cities ("near Manchester") and
+misspellings ("Germnay"). Both files are loaded and validated here and nowhere else.
+
+Deployment restriction: ``NET_DIRECTORY_EXCLUDE_COUNTRIES`` is a comma-separated list of ISO
+3166-1 alpha-2 codes (for example ``US,CA,FR``: the source website is not meant for those
+countries). Organisations whose countries are all excluded are left out of every list; the
+international alliance and the centre finder serve everyone and always stay. An unknown code in
+the variable is a configuration error, not something to ignore silently.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from urllib.parse import urlparse
+
+from net_assistant.content import CONTENT_DIR, ContentError, load_yaml, require
+
+DIRECTORY_FILE = "support_directory.yml"
+COUNTRIES_FILE = "countries.yml"
+EXCLUDE_ENV_VAR = "NET_DIRECTORY_EXCLUDE_COUNTRIES"
+
+SCOPES = ("international", "centre_finder", "national")
+REQUIRED_FIELDS = ("id", "name", "scope", "countries", "website", "offers", "last_checked")
+CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
+# Sentences the actions say around the lists; the ones with {country} must use it.
+MESSAGES = (
+    "groups_for_country", "no_group_for_country", "no_country", "skipped", "everyone",
+    "specialist_centre",
+    "specialist_centre_group", "specialist_centre_referral", "offer_support",
+    "offer_support_button",
+)
+COUNTRY_MESSAGES = ("groups_for_country", "no_group_for_country", "specialist_centre_group")
+
+# Words after which a place name is where the person lives ("in Spain", "near Leeds"): such a
+# mention wins over others ("I'm Irish but live in London"), and a misspelling is looked for there.
+RESIDENCE_CUES = frozenset({"in", "near", "at", "around", "to", "outside"})
+OTHER_CUES = frozenset({"from", "im", "am", "were", "live", "living", "based"})
+PLACE_CUES = RESIDENCE_CUES | {"from"}
+MAX_ABBREVIATION_LENGTH = 3
+# Words that carry no place information; what is left of a short reply is checked for misspellings.
+FILLER_WORDS = frozenset({
+    "i", "im", "am", "we", "were", "are", "is", "its", "it", "in", "from", "near", "the", "a",
+    "live", "living", "based", "at", "around", "my", "our", "country", "city", "currently",
+    "now", "right", "here", "just", "actually", "well", "oh", "so", "yes", "yeah", "ok", "okay",
+    "sure", "please", "thanks", "thank", "you", "i'm", "to", "moved", "outside", "of", "and",
+    "hi", "hello", "town",
+})
+MAX_FUZZY_REPLY_WORDS = 3
+MAX_SKIP_REPLY_WORDS = 3
+MIN_FUZZY_LENGTH = 4
+# difflib ratios: a slip in a short word costs more of the ratio than in a long one, but long
+# words must agree more or "Atlantis" would become "Atlanta"-like neighbours.
+SHORT_WORD_CUTOFF = 0.8
+LONG_WORD_CUTOFF = 0.83
+SHORT_WORD_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    aliases: Tuple[str, ...]  # normalised: names, other names, cities
+    demonyms: Tuple[str, ...]  # normalised
+    article: Optional[str] = None
+
+    @property
+    def in_sentence(self) -> str:
+        """The name as said in a sentence: "the United Kingdom", "Spain"."""
+        return f"{self.article} {self.name}" if self.article else self.name
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    code: str
+    name: str
+    matched: str  # the (normalised) words of the user's text that named the country
+    fuzzy: bool  # True when recognised as a misspelling
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    scope: str
+    countries: Tuple[str, ...]
+    website: str
+    offers: Tuple[str, ...]
+    last_checked: str
+    region: Optional[str] = None
+    formerly: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """Who to offer someone: national groups for their country, plus the two always offered."""
+
+    country: Optional[Country]
+    national: Tuple[Organisation, ...]
+    international: Organisation
+    centre_finder: Organisation
+
+    @property
+    def organisations(self) -> Tuple[Organisation, ...]:
+        return self.national + (self.international, self.centre_finder)
+
+
+@dataclass(frozen=True)
+class _Alias:
+    code: str
+    written: str  # as in the file, for the case-sensitive words
+    demonym: bool
+
+
+@dataclass(frozen=True)
+class SupportDirectory:
+    organisations: Tuple[Organisation, ...]  # already filtered by the excluded countries
+    countries: Dict[str, Country]
+    international_id: str
+    centre_finder_id: str
+    excluded_countries: FrozenSet[str]
+    last_reviewed: str
+    messages: Dict[str, str]
+    _aliases: Dict[str, _Alias]
+    _case_sensitive: FrozenSet[str]
+    _not_countries: FrozenSet[str]
+    _skip_phrases: FrozenSet[str]
+
+    # --- organisations -------------------------------------------------------------------
+    def organisation(self, organisation_id: str) -> Organisation:
+        return next(org for org in self.organisations if org.id == organisation_id)
+
+    def centre_finder(self) -> Organisation:
+        """The finder of NET specialist centres (ENETS), offered to everyone."""
+        return self.organisation(self.centre_finder_id)
+
+    def international(self) -> Organisation:
+        """The international alliance (INCA), offered to everyone."""
+        return self.organisation(self.international_id)
+
+    def groups_for(self, country_code: Optional[str]) -> HandOff:
+        """National groups for ``country_code`` (maybe none) plus INCA and the centre finder."""
+        country = self.countries.get(country_code) if country_code else None
+        national = tuple(
+            org for org in self.organisations
+            if org.scope == "national" and country is not None and country.code in org.countries
+        )
+        return HandOff(country, national, self.international(), self.centre_finder())
+
+    # --- understanding replies -----------------------------------------------------------
+    def is_skip(self, text: str) -> bool:
+        """Whether the reply declines to say where the person lives ("skip", "rather not say")."""
+        words = [word for word, _ in _words(text)]
+        if not words:
+            return False
+        for phrase in self._skip_phrases:
+            phrase_words = phrase.split()
+            if len(phrase_words) == 1 and len(words) > MAX_SKIP_REPLY_WORDS:
+                continue
+            if _find_span(words, phrase_words) is not None:
+                return True
+        return False
+
+    def match_country(self, text: str) -> Optional[CountryMatch]:
+        """The country ``text`` names, or None. Exact words first, then likely misspellings."""
+        words = _words(text)
+        if not words:
+            return None
+        whole = " ".join(lower for lower, _ in words)
+        if whole in self._aliases:
+            return self._match(whole, fuzzy=False)
+        found, place_free = self._scan(words)
+        return found or self._fuzzy(place_free)
+
+    def _match(self, alias: str, fuzzy: bool) -> CountryMatch:
+        country = self.countries[self._aliases[alias].code]
+        return CountryMatch(country.code, country.name, alias, fuzzy)
+
+    def _scan(self, words: List[Tuple[str, str]]) -> Tuple[Optional[CountryMatch], List[str]]:
+        """Exact names in a sentence, longest first; also returns the words that named nothing."""
+        lowers = [lower for lower, _ in words]
+        longest = max(len(alias.split()) for alias in self._aliases)
+        found: List[Tuple[bool, CountryMatch]] = []
+        leftover: List[str] = []
+        position = 0
+        while position < len(words):
+            for size in range(min(longest, len(words) - position), 0, -1):
+                phrase = " ".join(lowers[position:position + size])
+                previous = lowers[position - 1] if position else ""
+                if phrase in self._not_countries:
+                    break
+                if self._counts_in_sentence(phrase, words[position:position + size], previous):
+                    found.append((previous in RESIDENCE_CUES, self._match(phrase, fuzzy=False)))
+                    break
+            else:
+                leftover.append(lowers[position])
+                size = 1
+            position += size
+        residence = [match for is_residence, match in found if is_residence]
+        best = (residence or [match for _, match in found] or [None])[0]
+        return best, leftover
+
+    def _counts_in_sentence(self, phrase: str, span: List[Tuple[str, str]], previous: str) -> bool:
+        alias = self._aliases.get(phrase)
+        if alias is None:
+            return False
+        if alias.demonym and previous == "in":  # "in French" is a language, not a person
+            return False
+        if phrase in self._case_sensitive:
+            # "I live in turkey" is clear enough; "near us" is not, so short words need capitals.
+            if previous in PLACE_CUES and len(phrase) > MAX_ABBREVIATION_LENGTH:
+                return True
+            return " ".join(written for _, written in span) == alias.written
+        return True
+
+    def _fuzzy(self, words: List[str]) -> Optional[CountryMatch]:
+        """A misspelt country in a short reply, or right after "in", "from", "near"…"""
+        best: Optional[Tuple[float, str, str]] = None
+        for candidate in _fuzzy_candidates(words):
+            if candidate in self._aliases:  # an exact name the sentence scan chose not to count
+                continue
+            for alias in self._close_aliases(candidate):
+                score = difflib.SequenceMatcher(None, candidate, alias).ratio()
+                if best is None or score > best[0]:
+                    best = (score, alias, candidate)
+        if best is None:
+            return None
+        country = self.countries[self._aliases[best[1]].code]
+        return CountryMatch(country.code, country.name, best[2], fuzzy=True)
+
+    def _close_aliases(self, candidate: str) -> List[str]:
+        if len(candidate) < MIN_FUZZY_LENGTH:
+            return []
+        cutoff = SHORT_WORD_CUTOFF if len(candidate) <= SHORT_WORD_LENGTH else LONG_WORD_CUTOFF
+        # Misspellings keep the first letter; requiring it stops "woman" becoming Oman.
+        pool = [
+            alias for alias in self._aliases
+            if alias[0] == candidate[0] and alias not in self._case_sensitive
+        ]
+        return difflib.get_close_matches(candidate, pool, n=3, cutoff=cutoff)
+
+
+def _fuzzy_candidates(words: List[str]) -> List[str]:
+    """Short replies ("Germnay", "new zeland") and the words after a place cue."""
+    candidates: List[str] = []
+    content = [word for word in words if word not in FILLER_WORDS]
+    if 0 < len(content) <= MAX_FUZZY_REPLY_WORDS:
+        candidates.append(" ".join(content))
+        candidates.extend(content)
+    for index, word in enumerate(words):
+        if word in RESIDENCE_CUES or word in OTHER_CUES:
+            following = [w for w in words[index + 1:index + 4] if w != "the"][:2]
+            candidates.extend(" ".join(following[:size]) for size in (1, 2) if len(following) >= size)
+    return list(dict.fromkeys(candidate for candidate in candidates if candidate))
+
+
+def _normalise(text: str) -> str:
+    """Lower case, accents and full stops dropped, punctuation as spaces: "U.K." -> "uk"."""
+    return " ".join(lower for lower, _ in _words(text))
+
+
+def _words(text: str) -> List[Tuple[str, str]]:
+    """(lower case, as written) for each word, without accents, apostrophes or full stops."""
+    plain = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    plain = re.sub(r"[.'’`]", "", plain)
+    return [(word.lower(), word) for word in re.findall(r"[A-Za-z0-9]+", plain)]
+
+
+def _find_span(words: List[str], phrase: List[str]) -> Optional[int]:
+    for start in range(len(words) - len(phrase) + 1):
+        if words[start:start + len(phrase)] == phrase:
+            return start
+    return None
+
+
+# --- loading and validation ------------------------------------------------------------------
+def load_directory(
+    content_dir: Path = CONTENT_DIR, excluded_countries: Optional[Iterable[str]] = None
+) -> SupportDirectory:
+    """Load and validate both files. ``excluded_countries`` None means: read the env variable."""
+    countries, aliases, case_sensitive, not_countries, skip = _parse_countries(
+        load_yaml(COUNTRIES_FILE, content_dir)
+    )
+    data = load_yaml(DIRECTORY_FILE, content_dir)
+    organisations = _parse_organisations(data.get("organisations"), countries)
+    international_id, centre_finder_id = _parse_hand_off(data.get("hand_off"), organisations)
+    excluded = _excluded_codes(excluded_countries, countries)
+    messages = _parse_messages(data.get("messages"))
+    last_reviewed = str(data.get("last_reviewed") or "")
+    require(bool(MONTH_PATTERN.match(last_reviewed)), DIRECTORY_FILE,
+            "needs last_reviewed as YYYY-MM")
+    return SupportDirectory(
+        organisations=tuple(org for org in organisations if _is_listed(org, excluded)),
+        countries=countries,
+        international_id=international_id,
+        centre_finder_id=centre_finder_id,
+        excluded_countries=excluded,
+        last_reviewed=last_reviewed,
+        messages=messages,
+        _aliases=aliases,
+        _case_sensitive=case_sensitive,
+        _not_countries=not_countries,
+        _skip_phrases=skip,
+    )
+
+
+def _is_listed(org: Organisation, excluded: FrozenSet[str]) -> bool:
+    return not org.countries or not set(org.countries) <= excluded
+
+
+def _excluded_codes(raw: Optional[Iterable[str]], countries: Dict[str, Country]) -> FrozenSet[str]:
+    if raw is None:
+        raw = os.environ.get(EXCLUDE_ENV_VAR, "").split(",")
+    codes = frozenset(code.strip().upper() for code in raw if code and code.strip())
+    unknown = sorted(codes - set(countries))
+    require(not unknown, EXCLUDE_ENV_VAR, f"unknown country codes {unknown}")
+    return codes
+
+
+def _parse_countries(data: dict):
+    where = COUNTRIES_FILE
+    raw_countries = data.get("countries")
+    require(isinstance(raw_countries, dict) and raw_countries, where, "needs a countries mapping")
+    countries: Dict[str, Country] = {}
+    aliases: Dict[str, _Alias] = {}
+    for code, entry in raw_countries.items():
+        here = f"{where}: countries.{code}"
+        require(isinstance(code, str) and bool(CODE_PATTERN.match(code)), here,
+                "key must be a two-letter ISO 3166-1 code in capitals (quote \"NO\")")
+        require(isinstance(entry, dict) and bool(entry.get("name")), here, "needs a name")
+        names = [entry["name"], *_strings(entry, "other_names", here), *_strings(entry, "cities", here)]
+        demonyms = _strings(entry, "demonyms", here)
+        for written, is_demonym in [(name, False) for name in names] + [(d, True) for d in demonyms]:
+            _add_alias(aliases, written, _Alias(code, _written(written), is_demonym), here)
+        require(entry.get("article") in (None, "the"), here, "article may only be: the")
+        countries[code] = Country(
+            code, str(entry["name"]),
+            tuple(dict.fromkeys(_normalise(name) for name in names)),
+            tuple(_normalise(demonym) for demonym in demonyms),
+            entry.get("article"),
+        )
+    case_sensitive = frozenset(_normalise(word) for word in _strings(data, "case_sensitive_in_sentences", where))
+    for word in case_sensitive:
+        require(word in aliases, f"{where}: case_sensitive_in_sentences", f"{word!r} is no country's name")
+    not_countries = frozenset(_normalise(place) for place in _strings(data, "not_countries", where))
+    for place in not_countries:
+        require(place not in aliases, f"{where}: not_countries", f"{place!r} is also a country's name")
+    skip = frozenset(_normalise(phrase) for phrase in _strings(data, "skip_phrases", where))
+    require(bool(skip), where, "needs skip_phrases")
+    return countries, aliases, case_sensitive, not_countries, skip
+
+
+def _written(text: str) -> str:
+    return " ".join(written for _, written in _words(text))
+
+
+def _add_alias(aliases: Dict[str, _Alias], text: str, alias: _Alias, where: str) -> None:
+    key = _normalise(text)
+    require(bool(key), where, f"has an empty name {text!r}")
+    owner = aliases.setdefault(key, alias)
+    require(owner.code == alias.code, where, f"{text!r} is also listed for {owner.code}")
+
+
+def _strings(entry: dict, field: str, where: str) -> List[str]:
+    raw = entry.get(field) or []
+    require(isinstance(raw, list) and all(isinstance(item, str) and item.strip() for item in raw),
+            where, f"{field} must be a list of non-empty texts")
+    return raw
+
+
+def _parse_organisations(raw: object, countries: Dict[str, Country]) -> List[Organisation]:
+    require(isinstance(raw, list) and bool(raw), DIRECTORY_FILE, "needs a list of organisations")
+    organisations = [_parse_organisation(entry, index, countries) for index, entry in enumerate(raw)]
+    for field, key in (("id", lambda o: o.id), ("name", lambda o: o.name.casefold()),
+                       ("website", lambda o: _website_key(o.website))):
+        seen: Dict[str, str] = {}
+        for org in organisations:
+            value = key(org)
+            require(value not in seen, f"{DIRECTORY_FILE}: organisations.{org.id}",
+                    f"{field} is the same as for {seen.get(value)}")
+            seen[value] = org.id
+    return organisations
+
+
+def _parse_organisation(entry: object, index: int, countries: Dict[str, Country]) -> Organisation:
+    here = f"{DIRECTORY_FILE}: organisations[{index}]"
+    require(isinstance(entry, dict), here, "must be a mapping")
+    here = f"{DIRECTORY_FILE}: organisations.{entry.get('id', f'[{index}]')}"
+    missing = [field for field in REQUIRED_FIELDS if entry.get(field) in (None, "")]
+    require(not missing, here, f"missing required fields {missing}")
+    require(bool(ID_PATTERN.match(str(entry["id"]))), here, "id must be lower_case_with_underscores")
+    require(entry["scope"] in SCOPES, here, f"scope must be one of {SCOPES}")
+    codes = entry["countries"]
+    require(isinstance(codes, list) and all(isinstance(code, str) for code in codes), here,
+            "countries must be a list of ISO codes (quote \"NO\")")
+    unknown = [code for code in codes if code not in countries]
+    require(not unknown, here, f"unknown country codes {unknown} (not in {COUNTRIES_FILE})")
+    require(bool(codes) == (entry["scope"] == "national"), here,
+            "a national group needs countries; international entries and finders have countries: []")
+    require(_is_web_address(entry["website"]), here, f"website {entry['website']!r} is not an http(s) address")
+    offers = _strings(entry, "offers", here)
+    require(bool(offers), here, "offers must list what the organisation offers")
+    last_checked = str(entry["last_checked"])
+    require(bool(MONTH_PATTERN.match(last_checked)), here, "last_checked must be YYYY-MM or YYYY-MM-DD")
+    return Organisation(
+        id=str(entry["id"]), name=str(entry["name"]), scope=entry["scope"],
+        countries=tuple(codes), website=str(entry["website"]), offers=tuple(offers),
+        last_checked=last_checked, region=entry.get("region"), formerly=entry.get("formerly"),
+    )
+
+
+def _is_web_address(value: object) -> bool:
+    if not isinstance(value, str) or any(char.isspace() for char in value):
+        return False
+    parts = urlparse(value)
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and "." in host and not host.startswith(".")
+
+
+def _website_key(website: str) -> str:
+    parts = urlparse(website)
+    host = (parts.hostname or "").removeprefix("www.")
+    return host + parts.path.rstrip("/")
+
+
+def _parse_messages(raw: object) -> Dict[str, str]:
+    where = f"{DIRECTORY_FILE}: messages"
+    require(isinstance(raw, dict), where, f"needs the messages {MESSAGES}")
+    for key in MESSAGES:
+        require(isinstance(raw.get(key), str) and bool(raw[key].strip()), where, f"needs {key}")
+        uses_country = "{country}" in raw[key]
+        require(uses_country == (key in COUNTRY_MESSAGES), f"{where}.{key}",
+                "must contain {country}" if key in COUNTRY_MESSAGES else "cannot use {country}")
+        require(raw[key].replace("{country}", "").count("{") == 0, f"{where}.{key}",
+                "only {country} can be filled in")
+    return {key: " ".join(raw[key].split()) for key in MESSAGES}
+
+
+def _parse_hand_off(raw: object, organisations: List[Organisation]) -> Tuple[str, str]:
+    where = f"{DIRECTORY_FILE}: hand_off"
+    require(isinstance(raw, dict), where, "needs international and centre_finder ids")
+    by_id = {org.id: org for org in organisations}
+    ids = []
+    for role in ("international", "centre_finder"):
+        org = by_id.get(raw.get(role))
+        require(org is not None and org.scope == role, where,
+                f"{role} must name an organisation with scope {role}")
+        ids.append(org.id)
+    return ids[0], ids[1]

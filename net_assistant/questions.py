@@ -1,0 +1,56 @@
+"""Work out what a treatment question asks about: which treatment, which aspect, which sub-topic.
+
+Patients rarely name both. "How is it given?" after a chemotherapy answer means chemotherapy;
+"what about PRRT?" switches topic. The inputs are what Rasa's NLU found (intent and the entity
+ruler's entities) and the treatment already under discussion.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from net_assistant.terminology import ASPECT_LABEL, TREATMENT_LABEL, Terminology
+
+
+@dataclass(frozen=True)
+class Question:
+    topic: Optional[str]
+    aspect: Optional[str]
+    focus_terms: Tuple[str, ...] = ()
+
+
+def _entity_values(entities: Iterable[Dict[str, Any]], label: str) -> List[str]:
+    return [str(entity.get("value", "")) for entity in entities if entity.get("entity") == label]
+
+
+def resolve_question(
+    terminology: Terminology,
+    intent: Optional[str],
+    entities: Iterable[Dict[str, Any]],
+    current_topic: Optional[str] = None,
+) -> Question:
+    """The treatment and aspect a message asks about.
+
+    Topic: the treatment the intent names, unless the message names other treatments only
+    (the entity ruler is precise, the classifier can confuse neighbours); else the treatment
+    named in the message; else the one under discussion.
+    """
+    entities = list(entities)
+    term_topics = [
+        (term.lower(), terminology.treatment_for_term(term))
+        for term in _entity_values(entities, TREATMENT_LABEL)
+    ]
+    named = [topic for _, topic in term_topics if topic]
+    from_intent = terminology.treatment_for_intent(intent)
+
+    if from_intent and (not named or from_intent in named):
+        topic: Optional[str] = from_intent
+    elif named:
+        topic = named[0]
+    else:
+        topic = current_topic if current_topic in terminology.treatments else None
+
+    aspects = [terminology.aspect_for_term(term) for term in _entity_values(entities, ASPECT_LABEL)]
+    aspect = terminology.most_specific_aspect(a for a in aspects if a)
+    focus = tuple(term for term, named_topic in term_topics if named_topic == topic)
+    return Question(topic, aspect, focus)

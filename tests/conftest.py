@@ -1,0 +1,88 @@
+"""Shared fixtures: a model trained once per test run, and the assistant's real servers."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from net_assistant.model import ensure_model
+from net_assistant.servers import Assistant, start_assistant
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """Trains at most once per run; reuses a model whose training inputs are unchanged."""
+    return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """The real action server and Rasa server (REST + Socket.IO) on free local ports."""
+    workdir = tmp_path_factory.mktemp("assistant")
+    with open(workdir / "servers.log", "w") as log:
+        running = start_assistant(
+            rasa_port=free_port(), action_port=free_port(),
+            tracker_db=workdir / "tracker.db", interface="127.0.0.1", log=log,
+        )
+        yield running
+        running.stop()
+
+
+def post_json(url: str, payload: Dict[str, Any], timeout: float = 60) -> Any:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read() or b"null")
+
+
+class Chat:
+    """One conversation over the REST channel, as a client would hold it."""
+
+    def __init__(self, rasa_url: str, sender: str) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.sender = sender
+
+    def send(self, message: str) -> "Turn":
+        return Turn(post_json(self.url, {"sender": self.sender, "message": message}))
+
+
+class Turn:
+    """The bot messages of one turn: texts, buttons, and the custom metadata."""
+
+    def __init__(self, messages: List[Dict[str, Any]]) -> None:
+        self.messages = messages
+        self.texts = [m["text"] for m in messages if m.get("text")]
+        self.buttons = [b for m in messages for b in m.get("buttons") or []]
+        self.metadata = [m["custom"] for m in messages if m.get("custom")]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.texts)
+
+    @property
+    def kinds(self) -> List[str]:
+        return [meta["kind"] for meta in self.metadata]
+
+    def last(self, key: str) -> Any:
+        """A metadata field of the turn's last custom payload (its final word)."""
+        return self.metadata[-1][key]
+
+
+@pytest.fixture
+def chat(assistant: Assistant, request: pytest.FixtureRequest) -> Chat:
+    """A fresh conversation with a sender id unique to the test."""
+    return Chat(assistant.rasa_url, f"{request.node.name}-{os.getpid()}")

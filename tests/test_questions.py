@@ -1,0 +1,48 @@
+"""Which treatment and aspect a message asks about, including follow-ups."""
+from net_assistant.questions import resolve_question
+from net_assistant.terminology import load_terminology
+
+
+def entity(label, value):
+    return {"entity": label, "value": value}
+
+
+def resolve(intent, entities=(), current=None):
+    return resolve_question(load_terminology(), intent, entities, current)
+
+
+def test_the_intent_names_the_treatment():
+    assert resolve("ask_chemotherapy").topic == "chemotherapy"
+
+
+def test_a_follow_up_keeps_the_treatment_under_discussion():
+    question = resolve("ask_followup", [entity("aspect", "given")], current="chemotherapy")
+    assert (question.topic, question.aspect) == ("chemotherapy", "how_given")
+
+
+def test_naming_another_treatment_switches_topic():
+    question = resolve("ask_followup", [entity("treatment", "PRRT")], current="chemotherapy")
+    assert question.topic == "prrt"
+
+
+def test_the_entity_wins_when_the_classifier_picked_a_neighbour():
+    assert resolve("ask_radiation_therapy", [entity("treatment", "Lutathera")]).topic == "prrt"
+
+
+def test_the_intent_wins_when_it_is_among_the_named_treatments():
+    question = resolve("ask_prrt", [entity("treatment", "radiation"), entity("treatment", "PRRT")])
+    assert question.topic == "prrt"
+
+
+def test_no_treatment_anywhere_means_no_topic():
+    assert resolve("ask_followup", [entity("aspect", "given")]).topic is None
+
+
+def test_sub_topic_terms_are_kept_as_focus():
+    question = resolve("ask_surgery", [entity("treatment", "Whipple procedure")])
+    assert question.focus_terms == ("whipple procedure",)
+
+
+def test_the_most_specific_aspect_wins():
+    question = resolve("ask_prrt", [entity("aspect", "what is"), entity("aspect", "side effects")])
+    assert question.aspect == "side_effects"
