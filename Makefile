@@ -57,3 +57,9 @@ lock:
 
 clean:
 	rm -rf build models var .pytest_cache
+
+eval: setup
+	$(PY) -m net_assistant.evaluation
+
+bench: setup
+	$(PY) -m net_assistant.benchmark

@@ -12,6 +12,9 @@ from actions.treatments import question_from
 from net_assistant.safety import load_safety_rules
 from net_assistant.terminology import load_terminology
 
+# The rule in content/safety_rules.yml whose emergencies need a crisis line as well.
+SELF_HARM_RULE = "emergency_self_harm"
+
 
 class ActionEscalateToDoctor(Action):
     """Never a personal recommendation: point to the care team, then offer general
@@ -47,7 +50,7 @@ class ActionEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         verdict = load_safety_rules().check(tracker.latest_message.get("text") or "")
-        self_harm = verdict is not None and verdict.is_self_harm
+        self_harm = verdict is not None and verdict.rule_id == SELF_HARM_RULE
         dispatcher.utter_message(
             response="utter_emergency_self_harm" if self_harm else "utter_emergency",
             json_message=metadata("emergency", self_harm=self_harm),

@@ -95,6 +95,8 @@ class ValidateCountryForm(_UsesDirectory, FormValidationAction):
 
     def _answers_question(self, tracker: Tracker, text: str) -> bool:
         intent = _latest_intent(tracker)
+        if intent == "emergency":
+            return False
         if self.directory.is_skip(text):
             return True
         return not _is_other_request(intent)
@@ -115,7 +117,9 @@ class ActionListSupport(_UsesDirectory, Action):
         code, events = _country_for_hand_off(self.directory, tracker)
         hand_off = self.directory.groups_for(code)
         dispatcher.utter_message(
-            text=_list_text(self.directory, hand_off, skipped=tracker.get_slot(COUNTRY_SLOT) == SKIP),
+            text=_list_text(
+                self.directory, hand_off, skipped=tracker.get_slot(COUNTRY_SLOT) == SKIP
+            ),
             buttons=[_link_button(org) for org in hand_off.organisations],
             json_message=_support_metadata(hand_off),
         )
@@ -168,7 +172,9 @@ class ActionSupportAfterDistress(_UsesDirectory, Action):
         messages = self.directory.messages
         dispatcher.utter_message(
             text=messages["offer_support"],
-            buttons=[{"title": messages["offer_support_button"], "payload": SUPPORT_GROUPS_PAYLOAD}],
+            buttons=[
+                {"title": messages["offer_support_button"], "payload": SUPPORT_GROUPS_PAYLOAD}
+            ],
             json_message=metadata(SUPPORT_KIND),
         )
         return []
@@ -199,18 +205,25 @@ def _understand_reply(directory: SupportDirectory, text: str) -> Optional[str]:
     return SKIP if directory.is_skip(text) else None
 
 
+def _named_country(directory: SupportDirectory, text: str) -> Optional[str]:
+    """A country named in passing. Only exact names count: a guessed misspelling is fine as the
+    answer to "which country?", but too bold in a sentence about something else."""
+    match = directory.match_country(text)
+    return match.code if match and not match.fuzzy else None
+
+
 def _mentioned_country(directory: SupportDirectory, tracker: Tracker) -> Optional[str]:
     """A country named in this message, else (if none is stored) in an earlier support message."""
-    latest = directory.match_country(_latest_text(tracker))
-    if tracker.get_slot(COUNTRY_SLOT):
-        return None
+    latest = _named_country(directory, _latest_text(tracker))
+    if latest or tracker.get_slot(COUNTRY_SLOT):
+        return latest
     for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        match = directory.match_country(event.get("text") or "") if intent in SUPPORT_INTENTS else None
-        if match:
-            return match.code
+        if event.get("event") != "user" or intent not in SUPPORT_INTENTS:
+            continue
+        code = _named_country(directory, event.get("text") or "")
+        if code:
+            return code
     return None
 
 
@@ -218,10 +231,10 @@ def _country_for_hand_off(
     directory: SupportDirectory, tracker: Tracker
 ) -> Tuple[Optional[str], List[EventType]]:
     """The country to list groups for: named just now, else stored; remembers a new one."""
-    latest = directory.match_country(_latest_text(tracker))
+    latest = _named_country(directory, _latest_text(tracker))
     stored = tracker.get_slot(COUNTRY_SLOT)
     if latest:
-        return latest.code, [] if latest.code == stored else [SlotSet(COUNTRY_SLOT, latest.code)]
+        return latest, [] if latest == stored else [SlotSet(COUNTRY_SLOT, latest)]
     return (stored if stored in directory.countries else None), []
 
 
@@ -230,7 +243,9 @@ def _list_text(directory: SupportDirectory, hand_off: HandOff, skipped: bool) ->
     messages = directory.messages
     always = "\n".join(_line(org) for org in (hand_off.international, hand_off.centre_finder))
     if hand_off.country is None:
-        opening = f"{messages['skipped']} {messages['no_country']}" if skipped else messages["no_country"]
+        opening = messages["no_country"]
+        if skipped:
+            opening = f"{messages['skipped']} {opening}"
         return f"{opening}\n{always}"
     country = hand_off.country.in_sentence
     if not hand_off.national:
@@ -243,7 +258,7 @@ def _list_text(directory: SupportDirectory, hand_off: HandOff, skipped: bool) ->
 
 
 def _line(org: Organisation) -> str:
-    """"• Name (formerly …, region): address" and, below, what it offers."""
+    """One bullet: the name (with a former name or region), the address, what it offers."""
     notes = [f"formerly {org.formerly}"] if org.formerly else []
     if org.region and org.scope == "national":
         notes.append(org.region)

@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.metadata import metadata
-from net_assistant.knowledge import load_knowledge
+from net_assistant.knowledge import PatientQuote, load_knowledge
 from net_assistant.questions import Question, resolve_question
 from net_assistant.terminology import load_terminology
 
@@ -64,6 +64,21 @@ def utter_not_covered(dispatcher: CollectingDispatcher, topic: str, aspect: str)
     )
 
 
+def utter_patient_experience(
+    dispatcher: CollectingDispatcher, topic: str, quote: PatientQuote
+) -> None:
+    """Where the sources speak of a topic only through a patient's words, share those words,
+    labelled as one person's experience."""
+    dispatcher.utter_message(
+        text=quote.full_text,
+        buttons=aspect_buttons(topic, None),
+        json_message=metadata(
+            "answer", topic=topic, sources=[quote.source], citation=quote.citation,
+            patient_quote=quote.id,
+        ),
+    )
+
+
 class ActionAnswerTreatment(Action):
     def name(self) -> str:
         return "action_answer_treatment"
@@ -80,8 +95,15 @@ class ActionAnswerTreatment(Action):
             )
             return []
 
-        answer = load_knowledge().answer(question.topic, question.aspect, question.focus_terms)
-        if answer is None:
+        knowledge = load_knowledge()
+        message = tracker.latest_message.get("text") or ""
+        answer = knowledge.answer(
+            question.topic, question.aspect, (*question.focus_terms, message)
+        )
+        quotes = knowledge.patient_quotes(question.topic)
+        if answer is None and quotes and question.aspect in (None, "what_is"):
+            utter_patient_experience(dispatcher, question.topic, quotes[0])
+        elif answer is None:
             utter_not_covered(dispatcher, question.topic, question.aspect or "what_is")
         else:
             dispatcher.utter_message(

@@ -37,31 +37,33 @@ MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
 # Sentences the actions say around the lists; the ones with {country} must use it.
 MESSAGES = (
     "groups_for_country", "no_group_for_country", "no_country", "skipped", "everyone",
-    "specialist_centre",
-    "specialist_centre_group", "specialist_centre_referral", "offer_support",
-    "offer_support_button",
+    "specialist_centre", "specialist_centre_group", "specialist_centre_referral",
+    "offer_support", "offer_support_button",
 )
 COUNTRY_MESSAGES = ("groups_for_country", "no_group_for_country", "specialist_centre_group")
 
 # Words after which a place name is where the person lives ("in Spain", "near Leeds"): such a
-# mention wins over others ("I'm Irish but live in London"), and a misspelling is looked for there.
+# mention wins over others ("I'm Irish but live in London").
 RESIDENCE_CUES = frozenset({"in", "near", "at", "around", "to", "outside"})
-OTHER_CUES = frozenset({"from", "im", "am", "were", "live", "living", "based"})
+# Words after which an everyday word is a place ("in turkey", "from cork").
 PLACE_CUES = RESIDENCE_CUES | {"from"}
+# Words after which a misspelt place or demonym is looked for ("I'm Germna", "live in Irland").
+FUZZY_CUES = PLACE_CUES | {"im", "am", "were", "live", "living", "based"}
 MAX_ABBREVIATION_LENGTH = 3
 # Words that carry no place information; what is left of a short reply is checked for misspellings.
 FILLER_WORDS = frozenset({
     "i", "im", "am", "we", "were", "are", "is", "its", "it", "in", "from", "near", "the", "a",
     "live", "living", "based", "at", "around", "my", "our", "country", "city", "currently",
     "now", "right", "here", "just", "actually", "well", "oh", "so", "yes", "yeah", "ok", "okay",
-    "sure", "please", "thanks", "thank", "you", "i'm", "to", "moved", "outside", "of", "and",
+    "sure", "please", "thanks", "thank", "you", "to", "moved", "outside", "of", "and",
     "hi", "hello", "town",
 })
 MAX_FUZZY_REPLY_WORDS = 3
 MAX_SKIP_REPLY_WORDS = 3
-MIN_FUZZY_LENGTH = 4
-# difflib ratios: a slip in a short word costs more of the ratio than in a long one, but long
-# words must agree more or "Atlantis" would become "Atlanta"-like neighbours.
+MIN_FUZZY_LENGTH = 5
+# The difflib ratio a misspelling needs. 0.8 lets one slip through in a five-letter word
+# ("Spian"); longer words must agree a little more, so that a made-up place is not read as a real
+# name that shares most of its letters.
 SHORT_WORD_CUTOFF = 0.8
 LONG_WORD_CUTOFF = 0.83
 SHORT_WORD_LENGTH = 5
@@ -71,8 +73,6 @@ SHORT_WORD_LENGTH = 5
 class Country:
     code: str
     name: str
-    aliases: Tuple[str, ...]  # normalised: names, other names, cities
-    demonyms: Tuple[str, ...]  # normalised
     article: Optional[str] = None
 
     @property
@@ -120,7 +120,17 @@ class HandOff:
 class _Alias:
     code: str
     written: str  # as in the file, for the case-sensitive words
-    demonym: bool
+    kind: str  # "name", "demonym" or "city"
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The words of countries.yml, normalised (see :func:`_normalise`)."""
+
+    aliases: Dict[str, _Alias]
+    case_sensitive: FrozenSet[str]
+    not_countries: FrozenSet[str]
+    skip_phrases: FrozenSet[str]
 
 
 @dataclass(frozen=True)
@@ -132,10 +142,7 @@ class SupportDirectory:
     excluded_countries: FrozenSet[str]
     last_reviewed: str
     messages: Dict[str, str]
-    _aliases: Dict[str, _Alias]
-    _case_sensitive: FrozenSet[str]
-    _not_countries: FrozenSet[str]
-    _skip_phrases: FrozenSet[str]
+    vocabulary: _Vocabulary
 
     # --- organisations -------------------------------------------------------------------
     def organisation(self, organisation_id: str) -> Organisation:
@@ -164,7 +171,7 @@ class SupportDirectory:
         words = [word for word, _ in _words(text)]
         if not words:
             return False
-        for phrase in self._skip_phrases:
+        for phrase in self.vocabulary.skip_phrases:
             phrase_words = phrase.split()
             if len(phrase_words) == 1 and len(words) > MAX_SKIP_REPLY_WORDS:
                 continue
@@ -178,19 +185,19 @@ class SupportDirectory:
         if not words:
             return None
         whole = " ".join(lower for lower, _ in words)
-        if whole in self._aliases:
+        if whole in self.vocabulary.aliases:
             return self._match(whole, fuzzy=False)
         found, place_free = self._scan(words)
         return found or self._fuzzy(place_free)
 
     def _match(self, alias: str, fuzzy: bool) -> CountryMatch:
-        country = self.countries[self._aliases[alias].code]
+        country = self.countries[self.vocabulary.aliases[alias].code]
         return CountryMatch(country.code, country.name, alias, fuzzy)
 
     def _scan(self, words: List[Tuple[str, str]]) -> Tuple[Optional[CountryMatch], List[str]]:
         """Exact names in a sentence, longest first; also returns the words that named nothing."""
         lowers = [lower for lower, _ in words]
-        longest = max(len(alias.split()) for alias in self._aliases)
+        longest = max(len(alias.split()) for alias in self.vocabulary.aliases)
         found: List[Tuple[bool, CountryMatch]] = []
         leftover: List[str] = []
         position = 0
@@ -198,7 +205,7 @@ class SupportDirectory:
             for size in range(min(longest, len(words) - position), 0, -1):
                 phrase = " ".join(lowers[position:position + size])
                 previous = lowers[position - 1] if position else ""
-                if phrase in self._not_countries:
+                if phrase in self.vocabulary.not_countries:
                     break
                 if self._counts_in_sentence(phrase, words[position:position + size], previous):
                     found.append((previous in RESIDENCE_CUES, self._match(phrase, fuzzy=False)))
@@ -212,12 +219,12 @@ class SupportDirectory:
         return best, leftover
 
     def _counts_in_sentence(self, phrase: str, span: List[Tuple[str, str]], previous: str) -> bool:
-        alias = self._aliases.get(phrase)
+        alias = self.vocabulary.aliases.get(phrase)
         if alias is None:
             return False
-        if alias.demonym and previous == "in":  # "in French" is a language, not a person
+        if alias.kind == "demonym" and previous == "in":  # "in French" is a language, not a person
             return False
-        if phrase in self._case_sensitive:
+        if phrase in self.vocabulary.case_sensitive:
             # "I live in turkey" is clear enough; "near us" is not, so short words need capitals.
             if previous in PLACE_CUES and len(phrase) > MAX_ABBREVIATION_LENGTH:
                 return True
@@ -228,25 +235,29 @@ class SupportDirectory:
         """A misspelt country in a short reply, or right after "in", "from", "near"…"""
         best: Optional[Tuple[float, str, str]] = None
         for candidate in _fuzzy_candidates(words):
-            if candidate in self._aliases:  # an exact name the sentence scan chose not to count
+            if candidate in self.vocabulary.aliases:  # exact, and the sentence scan said no
                 continue
-            for alias in self._close_aliases(candidate):
+            for alias in self._close_names(candidate):
                 score = difflib.SequenceMatcher(None, candidate, alias).ratio()
                 if best is None or score > best[0]:
                     best = (score, alias, candidate)
         if best is None:
             return None
-        country = self.countries[self._aliases[best[1]].code]
+        country = self.countries[self.vocabulary.aliases[best[1]].code]
         return CountryMatch(country.code, country.name, best[2], fuzzy=True)
 
-    def _close_aliases(self, candidate: str) -> List[str]:
+    def _close_names(self, candidate: str) -> List[str]:
+        """Country names and demonyms close to ``candidate``; cities are too many and too short
+        to guess at ("much" is not Munich)."""
         if len(candidate) < MIN_FUZZY_LENGTH:
             return []
         cutoff = SHORT_WORD_CUTOFF if len(candidate) <= SHORT_WORD_LENGTH else LONG_WORD_CUTOFF
-        # Misspellings keep the first letter; requiring it stops "woman" becoming Oman.
+        # Misspellings keep the first letter and the number of words: "woman" is not Oman and
+        # "no way" is not Norway.
         pool = [
-            alias for alias in self._aliases
-            if alias[0] == candidate[0] and alias not in self._case_sensitive
+            alias for alias, entry in self.vocabulary.aliases.items()
+            if entry.kind != "city" and alias not in self.vocabulary.case_sensitive
+            and alias[0] == candidate[0] and alias.count(" ") == candidate.count(" ")
         ]
         return difflib.get_close_matches(candidate, pool, n=3, cutoff=cutoff)
 
@@ -259,9 +270,9 @@ def _fuzzy_candidates(words: List[str]) -> List[str]:
         candidates.append(" ".join(content))
         candidates.extend(content)
     for index, word in enumerate(words):
-        if word in RESIDENCE_CUES or word in OTHER_CUES:
+        if word in FUZZY_CUES:
             following = [w for w in words[index + 1:index + 4] if w != "the"][:2]
-            candidates.extend(" ".join(following[:size]) for size in (1, 2) if len(following) >= size)
+            candidates.extend(" ".join(following[:size]) for size in range(1, len(following) + 1))
     return list(dict.fromkeys(candidate for candidate in candidates if candidate))
 
 
@@ -290,9 +301,7 @@ def load_directory(
     content_dir: Path = CONTENT_DIR, excluded_countries: Optional[Iterable[str]] = None
 ) -> SupportDirectory:
     """Load and validate both files. ``excluded_countries`` None means: read the env variable."""
-    countries, aliases, case_sensitive, not_countries, skip = _parse_countries(
-        load_yaml(COUNTRIES_FILE, content_dir)
-    )
+    countries, vocabulary = _parse_countries(load_yaml(COUNTRIES_FILE, content_dir))
     data = load_yaml(DIRECTORY_FILE, content_dir)
     organisations = _parse_organisations(data.get("organisations"), countries)
     international_id, centre_finder_id = _parse_hand_off(data.get("hand_off"), organisations)
@@ -309,10 +318,7 @@ def load_directory(
         excluded_countries=excluded,
         last_reviewed=last_reviewed,
         messages=messages,
-        _aliases=aliases,
-        _case_sensitive=case_sensitive,
-        _not_countries=not_countries,
-        _skip_phrases=skip,
+        vocabulary=vocabulary,
     )
 
 
@@ -320,7 +326,9 @@ def _is_listed(org: Organisation, excluded: FrozenSet[str]) -> bool:
     return not org.countries or not set(org.countries) <= excluded
 
 
-def _excluded_codes(raw: Optional[Iterable[str]], countries: Dict[str, Country]) -> FrozenSet[str]:
+def _excluded_codes(
+    raw: Optional[Iterable[str]], countries: Dict[str, Country]
+) -> FrozenSet[str]:
     if raw is None:
         raw = os.environ.get(EXCLUDE_ENV_VAR, "").split(",")
     codes = frozenset(code.strip().upper() for code in raw if code and code.strip())
@@ -329,7 +337,7 @@ def _excluded_codes(raw: Optional[Iterable[str]], countries: Dict[str, Country])
     return codes
 
 
-def _parse_countries(data: dict):
+def _parse_countries(data: dict) -> Tuple[Dict[str, Country], _Vocabulary]:
     where = COUNTRIES_FILE
     raw_countries = data.get("countries")
     require(isinstance(raw_countries, dict) and raw_countries, where, "needs a countries mapping")
@@ -338,28 +346,33 @@ def _parse_countries(data: dict):
     for code, entry in raw_countries.items():
         here = f"{where}: countries.{code}"
         require(isinstance(code, str) and bool(CODE_PATTERN.match(code)), here,
-                "key must be a two-letter ISO 3166-1 code in capitals (quote \"NO\")")
+                'key must be a two-letter ISO 3166-1 code in capitals (quote "NO")')
         require(isinstance(entry, dict) and bool(entry.get("name")), here, "needs a name")
-        names = [entry["name"], *_strings(entry, "other_names", here), *_strings(entry, "cities", here)]
-        demonyms = _strings(entry, "demonyms", here)
-        for written, is_demonym in [(name, False) for name in names] + [(d, True) for d in demonyms]:
-            _add_alias(aliases, written, _Alias(code, _written(written), is_demonym), here)
+        kinds = {
+            "name": [entry["name"], *_strings(entry, "other_names", here)],
+            "city": _strings(entry, "cities", here),
+            "demonym": _strings(entry, "demonyms", here),
+        }
+        for kind, texts in kinds.items():
+            for text in texts:
+                _add_alias(aliases, text, _Alias(code, _written(text), kind), here)
         require(entry.get("article") in (None, "the"), here, "article may only be: the")
-        countries[code] = Country(
-            code, str(entry["name"]),
-            tuple(dict.fromkeys(_normalise(name) for name in names)),
-            tuple(_normalise(demonym) for demonym in demonyms),
-            entry.get("article"),
-        )
-    case_sensitive = frozenset(_normalise(word) for word in _strings(data, "case_sensitive_in_sentences", where))
+        countries[code] = Country(code, str(entry["name"]), entry.get("article"))
+    case_sensitive = _normalised_set(data, "case_sensitive_in_sentences")
     for word in case_sensitive:
-        require(word in aliases, f"{where}: case_sensitive_in_sentences", f"{word!r} is no country's name")
-    not_countries = frozenset(_normalise(place) for place in _strings(data, "not_countries", where))
+        require(word in aliases, f"{where}: case_sensitive_in_sentences",
+                f"{word!r} is no country's name")
+    not_countries = _normalised_set(data, "not_countries")
     for place in not_countries:
-        require(place not in aliases, f"{where}: not_countries", f"{place!r} is also a country's name")
-    skip = frozenset(_normalise(phrase) for phrase in _strings(data, "skip_phrases", where))
+        require(place not in aliases, f"{where}: not_countries",
+                f"{place!r} is also a country's name")
+    skip = _normalised_set(data, "skip_phrases")
     require(bool(skip), where, "needs skip_phrases")
-    return countries, aliases, case_sensitive, not_countries, skip
+    return countries, _Vocabulary(aliases, case_sensitive, not_countries, skip)
+
+
+def _normalised_set(data: dict, field: str) -> FrozenSet[str]:
+    return frozenset(_normalise(text) for text in _strings(data, field, COUNTRIES_FILE))
 
 
 def _written(text: str) -> str:
@@ -382,7 +395,9 @@ def _strings(entry: dict, field: str, where: str) -> List[str]:
 
 def _parse_organisations(raw: object, countries: Dict[str, Country]) -> List[Organisation]:
     require(isinstance(raw, list) and bool(raw), DIRECTORY_FILE, "needs a list of organisations")
-    organisations = [_parse_organisation(entry, index, countries) for index, entry in enumerate(raw)]
+    organisations = [
+        _parse_organisation(entry, index, countries) for index, entry in enumerate(raw)
+    ]
     for field, key in (("id", lambda o: o.id), ("name", lambda o: o.name.casefold()),
                        ("website", lambda o: _website_key(o.website))):
         seen: Dict[str, str] = {}
@@ -400,7 +415,8 @@ def _parse_organisation(entry: object, index: int, countries: Dict[str, Country]
     here = f"{DIRECTORY_FILE}: organisations.{entry.get('id', f'[{index}]')}"
     missing = [field for field in REQUIRED_FIELDS if entry.get(field) in (None, "")]
     require(not missing, here, f"missing required fields {missing}")
-    require(bool(ID_PATTERN.match(str(entry["id"]))), here, "id must be lower_case_with_underscores")
+    require(bool(ID_PATTERN.match(str(entry["id"]))), here,
+            "id must be lower_case_with_underscores")
     require(entry["scope"] in SCOPES, here, f"scope must be one of {SCOPES}")
     codes = entry["countries"]
     require(isinstance(codes, list) and all(isinstance(code, str) for code in codes), here,
@@ -408,12 +424,16 @@ def _parse_organisation(entry: object, index: int, countries: Dict[str, Country]
     unknown = [code for code in codes if code not in countries]
     require(not unknown, here, f"unknown country codes {unknown} (not in {COUNTRIES_FILE})")
     require(bool(codes) == (entry["scope"] == "national"), here,
-            "a national group needs countries; international entries and finders have countries: []")
-    require(_is_web_address(entry["website"]), here, f"website {entry['website']!r} is not an http(s) address")
+            "a national group needs countries; international entries and finders have []")
+    require(_is_web_address(entry["website"]), here,
+            f"website {entry['website']!r} is not an http(s) address")
     offers = _strings(entry, "offers", here)
     require(bool(offers), here, "offers must list what the organisation offers")
     last_checked = str(entry["last_checked"])
-    require(bool(MONTH_PATTERN.match(last_checked)), here, "last_checked must be YYYY-MM or YYYY-MM-DD")
+    require(bool(MONTH_PATTERN.match(last_checked)), here,
+            "last_checked must be YYYY-MM or YYYY-MM-DD")
+    for optional in ("region", "formerly"):
+        require(isinstance(entry.get(optional, ""), str), here, f"{optional} must be a text")
     return Organisation(
         id=str(entry["id"]), name=str(entry["name"]), scope=entry["scope"],
         countries=tuple(codes), website=str(entry["website"]), offers=tuple(offers),

@@ -86,7 +86,7 @@ class PatientQuote:
         lines = [f"A patient's experience ({self.person}): “{self.text}”"]
         if self.note:
             lines.append(self.note)
-        return "\n".join(lines + [self.citation])
+        return "\n".join(lines) + "\n\n" + self.citation
 
 
 @dataclass(frozen=True)

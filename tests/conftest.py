@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -11,15 +10,9 @@ from typing import Any, Dict, Iterator, List
 import pytest
 
 from net_assistant.model import ensure_model
-from net_assistant.servers import Assistant, start_assistant
+from net_assistant.servers import Assistant, free_port, start_assistant
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

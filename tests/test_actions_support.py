@@ -108,6 +108,7 @@ def test_an_unrecognised_reply_is_cleared_and_explained(directory, text):
         ("and the side effects?", "ask_followup"),
         ("stop", "stop"),
         ("I can't breathe, I'm in London", "emergency"),
+        ("pass out", "emergency"),  # "pass" is a skip word, but an emergency is never a reply
         ("should I have PRRT in Germany?", "personal_medical_question"),
     ],
 )
@@ -212,6 +213,13 @@ def test_a_country_named_in_the_message_is_listed_and_remembered(directory):
     message, events = list_support(directory, None, "I'm in Belgium", "inform_country")
     assert_lists(message, directory.groups_for("BE").organisations)
     assert events == [SlotSet("country", "BE")]
+
+
+def test_a_misspelling_in_passing_is_not_guessed(directory):
+    message, events = list_support(directory, "GB", "thank you so much", "ask_support_groups")
+    assert message["custom"]["country"] == "GB" and events == []
+    message, events = list_support(directory, None, "any groups in Irland?", "ask_support_groups")
+    assert message["custom"]["country"] is None and events == []
 
 
 def test_excluded_countries_are_not_listed():

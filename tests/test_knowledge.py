@@ -112,7 +112,7 @@ def test_observation_is_covered_only_as_patient_experience(kb: KnowledgeBase) ->
 
 
 def test_patient_quotes_are_labelled_and_never_part_of_an_answer(kb: KnowledgeBase) -> None:
-    quotes = [quote for quote in kb.quotes]
+    quotes = list(kb.quotes)
     assert {quote.person for quote in quotes} >= {"Helen, Living with NETs"}
     for quote in quotes:
         assert quote.full_text.startswith("A patient's experience")

@@ -19,7 +19,9 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, WebSocket, expect, sync_playwright
+from playwright.sync_api import (
+    Browser, Locator, Page, WebSocket, WebSocketRoute, expect, sync_playwright,
+)
 
 from net_assistant.content import PROJECT_DIR
 
@@ -31,11 +33,39 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 SETUP_HINT = "run scripts/install_browser_deps.sh (make test-browser does)"
-
-
 ANSWER_TIMEOUT_SECONDS = 60
+
+# The contrast of each element's text against the background it is drawn on, as the browser
+# paints it (the first opaque background among the element and its ancestors), WCAG 2 formula.
+CONTRAST_JS = """
+(selectors) => {
+    const rgb = value => (value.match(/[\\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+        const channel = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const background = node => {
+        for (; node && node.nodeType === 1; node = node.parentElement) {
+            const color = rgb(getComputedStyle(node).backgroundColor);
+            if (color.length === 3 || color[3] === 1) return color.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    const ratio = (a, b) => {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+    };
+    const result = {};
+    for (const [name, selector, pseudo] of selectors) {
+        const node = document.querySelector(selector);
+        if (!node) { result[name] = null; continue; }
+        const color = rgb(getComputedStyle(node, pseudo || null).color).slice(0, 3);
+        result[name] = Math.round(ratio(color, background(node)) * 100) / 100;
+    }
+    return result;
+}
+"""
 
 
 def free_port() -> int:
@@ -157,6 +187,10 @@ class WidgetPage:
         return [event["text"] for event in self.bot_events()[since:]
                 if isinstance(event, dict) and event.get("text")]
 
+    def contrast_ratios(self, elements: Sequence[Tuple[str, str, Optional[str]]]) -> Dict[str, Optional[float]]:
+        """{name: contrast ratio} of (name, CSS selector, pseudo-element) triples; None if absent."""
+        return self.page.evaluate(CONTRAST_JS, [list(element) for element in elements])
+
     def session_requests(self) -> List[str]:
         return [data["session_id"] for name, data in self.sent if name == "session_request"]
 
@@ -233,6 +267,52 @@ def widget(open_widget_page: Any, rasa_url: str) -> WidgetPage:
     return page
 
 
+class RoutedSocket:
+    """The page's Socket.IO connection to the real server, passed through Playwright so a test
+    can hold the server's messages back for a while, or slip in messages the real assistant
+    would never send (as a compromised or buggy server might)."""
+
+    def __init__(self, widget: WidgetPage) -> None:
+        self.widget = widget
+        self._page_side: Optional[WebSocketRoute] = None
+        self._held: Optional[List[Any]] = None
+        widget.page.route_web_socket(re.compile(r".*/socket\.io/.*"), self._connect)
+
+    def _connect(self, page_side: WebSocketRoute) -> None:
+        server_side = page_side.connect_to_server()
+        page_side.on_message(server_side.send)
+        server_side.on_message(self._from_server)
+        self._page_side = page_side
+
+    def _from_server(self, frame: Any) -> None:
+        if self._held is not None and socketio_event(frame):
+            self._held.append(frame)
+        else:
+            self._page_side.send(frame)
+
+    def hold(self) -> None:
+        """Keep the server's events from the page until :meth:`release`."""
+        self._held = []
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for frame in held:
+            self._page_side.send(frame)
+
+    def inject(self, *messages: Dict[str, Any]) -> None:
+        """`bot_uttered` events as the Rasa server sends them."""
+        for message in messages:
+            self._page_side.send("42" + json.dumps(["bot_uttered", message]))
+
+
+@pytest.fixture
+def routed(open_widget_page: Any, rasa_url: str) -> RoutedSocket:
+    widget = open_widget_page()
+    routed = RoutedSocket(widget)
+    widget.goto(rasa_url)
+    return routed
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
@@ -266,6 +346,7 @@ class TcpProxy:
         """Refuse new connections and cut the open ones."""
         with self._lock:
             if self._listener:
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
                 self._listener.close()
                 self._listener = None
             for connection in self._connections:

@@ -50,7 +50,7 @@ def test_treatment_answer_is_shown_with_its_source_under_it(widget):
     body = answer.locator(".netw-body")
     for paragraph in paragraphs[-2:]:
         expect(body).to_contain_text(paragraph.strip()[:60])
-    expect(widget.log.get_by_text(meta["citation"], exact=True)).to_have_count(0)
+    expect(widget.log.locator(".netw-para").filter(has_text=meta["citation"])).to_have_count(0)
 
 
 def test_quick_reply_sends_its_payload_and_shows_its_title(widget):
@@ -73,8 +73,25 @@ def test_quick_reply_sends_its_payload_and_shows_its_title(widget):
     follow_up = widget.wait_for_metadata(["answer", "fallback"], since)
     assert follow_up["topic"] == first["topic"]
     expect(widget.input).to_be_focused()
-    # The offered replies are used up once the person has answered.
-    expect(widget.quick_replies.filter(has_text=title)).to_have_count(0)
+    # The replies offered with the first answer are used up once the person has answered.
+    expect(widget.log.locator("[data-kind=answer]").first.locator(".netw-quick-replies")).to_have_count(0)
+
+
+def test_typing_indicator_shows_while_the_assistant_is_answering(routed):
+    widget = routed.widget
+    widget.open()
+    widget.wait_until_connected()
+    typing = widget.page.get_by_text("The assistant is typing…")
+    expect(typing).to_be_hidden()
+
+    routed.hold()  # the server's answer is kept back until the indicator has been seen
+    widget.ask(TREATMENT_QUESTION)
+    expect(typing).to_be_visible()
+    expect(widget.bot_messages).to_have_count(0)
+    routed.release()
+
+    expect(widget.log.locator("[data-kind=answer]")).to_have_count(1, timeout=60_000)
+    expect(typing).to_be_hidden()
 
 
 def test_reload_keeps_the_conversation_on_screen_and_on_the_server(widget):
@@ -146,6 +163,25 @@ def test_escalation_answer_is_marked_for_the_care_team(widget):
     expect(widget.log.get_by_role("alert")).to_have_count(0)
     answer = widget.log.locator("[data-kind=answer]").last
     assert _style(escalation)["background"] != _style(answer)["background"]
+
+
+def test_support_organisations_are_links_that_open_in_a_new_tab(widget):
+    widget.open()
+    meta = widget.ask_and_wait("Are there any support groups in the UK?", ["support"])
+    assert meta["organisations"], meta
+
+    support = widget.bot_messages.last
+    expect(support).to_have_attribute("data-kind", "support")
+    links = support.get_by_role("list", name="Support organisations").get_by_role("link")
+    expect(links).to_have_count(len(meta["organisations"]))
+    for link, organisation in zip(links.all(), meta["organisations"]):
+        expect(link).to_contain_text(organisation["name"])
+        assert link.get_attribute("href").rstrip("/") == organisation["website"].rstrip("/")
+        expect(link).to_have_attribute("target", "_blank")
+        assert set(link.get_attribute("rel").split()) >= {"noopener", "noreferrer"}
+    # An organisation's address is never sent to the assistant as if the person had typed it.
+    for title in widget.quick_replies.all_inner_texts():
+        assert not any(title == org["name"] for org in meta["organisations"]), title
 
 
 def _style(locator) -> Dict[str, object]:

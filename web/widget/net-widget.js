@@ -296,7 +296,11 @@
     var quickReplies = (Array.isArray(replies) ? replies : [])
       .filter(function (reply) { return reply && typeof reply.title === "string"; })
       .map(function (reply) {
-        return { title: reply.title, payload: typeof reply.payload === "string" ? reply.payload : reply.title };
+        var payload = typeof reply.payload === "string" ? reply.payload : reply.title;
+        // A link button (Rasa sends its address as the payload too) opens the page; it is
+        // never sent to the assistant as if the person had typed it.
+        var url = safeHttpUrl(reply.url) || (/^https?:\/\//i.test(payload) ? safeHttpUrl(payload) : null);
+        return url ? { title: reply.title, url: url } : { title: reply.title, payload: payload };
       });
     return [{ text: message.text, quickReplies: quickReplies }];
   }
@@ -431,7 +435,10 @@
           }
         });
       })
-      .catch(function () { self.unreachable(); });
+      .catch(function () {
+        self.unreachable();
+        self.events.onNotSent(text);
+      });
     return true;
   };
 
@@ -563,6 +570,7 @@
       onDisconnected: function () { self.onDisconnected(); },
       onSessionId: function (id) { self.adoptSessionId(id); },
       onBotMessage: function (message) { self.receive(message); },
+      onNotSent: function (text) { self.onNotSent(text); },
     });
     this.transport.start();
   };
@@ -587,6 +595,13 @@
     this.hideTyping();
     this.sendButton.setAttribute("aria-disabled", "true");
     this.setStatus(this.strings.unreachable, "error");
+  };
+
+  /** A message that never reached the server goes back in the box, so nothing is lost. */
+  Widget.prototype.onNotSent = function (text) {
+    this.hideTyping();
+    if (!this.input.value) this.input.value = text;
+    this.setStatus(this.strings.notSent, "error");
   };
 
   Widget.prototype.setStatus = function (text, tone) {
@@ -694,10 +709,26 @@
       message.citation = citation;
     }
     var organisations = Array.isArray(custom.organisations) ? custom.organisations.filter(isOrganisation) : [];
-    if (organisations.length) message.organisations = organisations;
+    if (organisations.length) {
+      message.organisations = organisations;
+      this.dropLinksShownAsOrganisations(message, node);
+    }
     message.kind = typeof custom.kind === "string" ? custom.kind : null;
     this.decorate(node, message, true);
     this.persist();
+  };
+
+  /** The organisations' own link buttons replace the same links sent as quick replies. */
+  Widget.prototype.dropLinksShownAsOrganisations = function (message, node) {
+    var websites = message.organisations.map(function (org) { return safeHttpUrl(org.website); });
+    var before = (message.quickReplies || []).length;
+    message.quickReplies = (message.quickReplies || []).filter(function (reply) {
+      return !reply.url || websites.indexOf(reply.url) < 0;
+    });
+    if (message.quickReplies.length === before) return;
+    var group = node.querySelector(".netw-quick-replies");
+    if (group) group.remove();
+    if (message.quickReplies.length) node.appendChild(this.quickReplyButtons(message.quickReplies));
   };
 
   function isOrganisation(org) {
@@ -786,6 +817,7 @@
     var self = this;
     return el("div", { className: "netw-quick-replies", role: "group", "aria-label": this.strings.suggestions },
       replies.map(function (reply) {
+        if (reply.url) return externalLink(reply.url, reply.title, self.strings, "netw-quick-reply netw-quick-link");
         var button = el("button", { type: "button", className: "netw-quick-reply", text: reply.title });
         button.addEventListener("click", function () {
           if (self.send(reply.title, reply.payload)) self.input.focus(); // the button is gone now

@@ -1,0 +1,112 @@
+"""The safety rule layer as a Rasa NLU component, run after DIET and the FallbackClassifier.
+
+A trained classifier can be wrong; the reviewed rules in ``content/safety_rules.yml`` cannot be
+argued out of "I can't breathe". When a rule fires, this component re-labels the message before
+any policy sees it; when none fires, DIET's own prediction (which may itself be ``emergency`` or
+``personal_medical_question``) stands, so there are two independent layers.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text, Type
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from net_assistant.safety import EMERGENCY, PERSONAL, SafetyRules, SafetyVerdict, load_safety_rules
+
+EMERGENCY_INTENT = "emergency"
+PERSONAL_INTENT = "personal_medical_question"
+INTENT_FOR_CATEGORY = {EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT}
+# Added to the parse data (tracker.latest_message["safety_rule"]) when a rule re-labels a message.
+SAFETY_RULE_KEY = "safety_rule"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class SafetyRuleLayer(GraphComponent, IntentClassifier):
+    """Re-labels emergencies and personal medical questions found by the safety rules."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """It corrects another classifier's intent, so one must run before it."""
+        return [IntentClassifier]
+
+    def __init__(self, config: Dict[Text, Any], rules: SafetyRules) -> None:
+        self.component_config = config
+        self.rules = rules
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyRuleLayer:
+        """Loads the rules when the model loads, so a broken rules file stops the server early.
+
+        The rules are read from ``content/`` rather than stored in the model: a clinician's edit
+        takes effect on restart without retraining.
+        """
+        return cls(config, load_safety_rules())
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Re-labels each message whose text a safety rule fires on."""
+        for message in messages:
+            verdict = self._verdict(message)
+            if verdict is not None and _may_relabel(message, verdict):
+                _relabel(message, verdict)
+        return messages
+
+    def _verdict(self, message: Message) -> Optional[SafetyVerdict]:
+        """Reuses the doc ``SpacyNLP`` made when it is usable; ``check`` re-parses otherwise."""
+        if not message.get(TEXT):
+            return None
+        doc = message.get(SPACY_DOCS[TEXT])
+        return self.rules.check(doc if doc is not None else message.get(TEXT))
+
+
+def _predicted_intent(message: Message) -> Optional[Text]:
+    """The classifier's best guess, looking past the FallbackClassifier's ``nlu_fallback``."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+        return intent
+    ranking = [entry.get(INTENT_NAME_KEY) for entry in message.get(INTENT_RANKING_KEY) or []]
+    return next((name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
+
+
+def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:
+    """An emergency rule overrides anything; a personal rule never downgrades an emergency."""
+    return verdict.category == EMERGENCY or _predicted_intent(message) != EMERGENCY_INTENT
+
+
+def _relabel(message: Message, verdict: SafetyVerdict) -> None:
+    """Puts the rule's intent first with confidence 1.0 and keeps the original ranking after it."""
+    intent = {INTENT_NAME_KEY: INTENT_FOR_CATEGORY[verdict.category], PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]
+    ]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
+    message.set(
+        SAFETY_RULE_KEY,
+        {"rule_id": verdict.rule_id, "category": verdict.category,
+         "matched_text": verdict.matched_text},
+        add_to_output=True,
+    )

@@ -1,0 +1,306 @@
+"""The safety rule layer: emergencies and personal medical questions found by reviewed rules.
+
+The trained classifier can be wrong, and one wrong label must never turn "should I stop my
+lanreotide?" into general advice or miss "I can't breathe". So ``content/safety_rules.yml`` holds
+spaCy Matcher rules that a clinician can read, each with examples the tests check; this module
+loads and validates that file (the only place that does) and runs the rules on a message.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from net_assistant.content import CONTENT_DIR, ContentError, load_yaml, require
+from net_assistant.nlp import load_pipeline
+
+SAFETY_RULES_FILE = "safety_rules.yml"
+EMERGENCY = "emergency"
+PERSONAL = "personal"
+# Highest priority first: an emergency always wins over a personal question.
+CATEGORIES = (EMERGENCY, PERSONAL)
+RULE_KEYS = {"id", "category", "description", "patterns", "exceptions", "examples_match",
+             "examples_no_match"}
+LIST_PREFIX = "$"
+# Attributes compared with lower-cased text: a value with capitals could never match.
+LOWER_CASE_ATTRS = ("LOWER", "LEMMA", "NORM")
+EXCEPTION_SUFFIX = "::exception"
+
+TokenPattern = List[Dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    id: str
+    category: str
+    description: str
+    patterns: Tuple[TokenPattern, ...]
+    exceptions: Tuple[TokenPattern, ...]
+    examples_match: Tuple[str, ...]
+    examples_no_match: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SafetyVerdict:
+    category: str
+    rule_id: str
+    matched_text: str
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_APOSTROPHES = re.compile("[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc]")
+_QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u2033]")
+# Before NFKC, which would turn "º" into "o".
+_DEGREE_SIGNS = re.compile("[\u00b0\u00ba\u02da]")
+_REWRITES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(?:can'?t|cannot|cnt|carnt|kant|cannt)\b", "can not"),
+        (r"\bwon'?t\b", "will not"),
+        (r"\bshan'?t\b", "shall not"),
+        (r"\bain'?t\b", "is not"),
+        (r"\b(do|does|did|is|are|was|were|should|could|would|must|have|has|had|need)n'?t\b",
+         r"\1 not"),
+        (r"\bi'?m\b", "i am"),
+        (r"\bi'?ve\b", "i have"),
+        (r"\bi'll\b", "i will"),
+        (r"\bwe're\b", "we are"),
+        (r"\bwe've\b", "we have"),
+        # The lookup lemmatizer reads every "'s" as "has": spell out the pronoun forms.
+        (r"\b(he|she|it|that|there|what|who)'?s (been|got|had|gone|taken|lost|started|stopped|"
+         r"missed|become|done|never|just|always|already)\b", r"\1 has \2"),
+        (r"\b(he|she|it|that|there|what|who)'s\b", r"\1 is"),
+        (r"\b(he|she|that|what)s\b", r"\1 is"),
+        (r"\bwanna\b", "want to"),
+        (r"\bgonna\b", "going to"),
+        (r"\bgotta\b", "got to"),
+        (r"\bki[\s-]?67\b", "ki-67"),
+        # 38,5 (decimal comma) -> 38.5, but leave 1,000 alone.
+        (r"\b(\d+),(\d)\b(?!\d)", r"\1.\2"),
+        # 39°C, 39 ºc, 102F -> "39 degrees c"; 120mg -> "120 mg".
+        (r"(\d)\s*°\s*", r"\1 degrees "),
+        (r"\b(\d+(?:\.\d+)?)\s*(c|f)\b", r"\1 degrees \2"),
+        (r"\b(\d+(?:\.\d+)?)([a-zµ]+)\b", r"\1 \2"),
+        (r"\s+", " "),
+    )
+)
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case ``text`` and iron out what patients type, so one pattern covers all variants.
+
+    Curly apostrophes, "cant"/"cannot"/"can't", "im"/"I'm", "wanna", "39°C", "120mg", "Ki67"
+    and stray spaces all reach the matcher in one spelling.
+    """
+    text = unicodedata.normalize("NFKC", _DEGREE_SIGNS.sub("\u00b0", text))
+    text = _QUOTES.sub('"', _APOSTROPHES.sub("'", text)).lower()
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+# --------------------------------------------------------------------------- loading
+
+def _expand_value(value: Any, word_lists: Dict[str, List[str]], where: str) -> Any:
+    """Replace ``$name`` (as a whole IN list or as items of one) by the named word list."""
+    if isinstance(value, str) and value.startswith(LIST_PREFIX):
+        return list(_word_list(value, word_lists, where))
+    if isinstance(value, list):
+        expanded: List[Any] = []
+        for item in value:
+            if isinstance(item, str) and item.startswith(LIST_PREFIX):
+                expanded += _word_list(item, word_lists, where)
+            else:
+                expanded.append(item)
+        return expanded
+    return value
+
+
+def _word_list(reference: str, word_lists: Dict[str, List[str]], where: str) -> List[str]:
+    name = reference[len(LIST_PREFIX):]
+    require(name in word_lists, where, f"unknown word list '{reference}'")
+    return word_lists[name]
+
+
+def _expand_token(token: Any, word_lists: Dict[str, List[str]], where: str) -> Dict[str, Any]:
+    require(isinstance(token, dict) and all(isinstance(key, str) for key in token), where,
+            f"each token must be a mapping like {{LOWER: word}}, got {token!r}")
+    expanded: Dict[str, Any] = {}
+    for attr, value in token.items():
+        if isinstance(value, dict):
+            value = {op: _expand_value(arg, word_lists, where) for op, arg in value.items()}
+        expanded[attr] = value
+        if attr in LOWER_CASE_ATTRS:
+            _require_lower_case(value, where)
+    return expanded
+
+
+def _require_lower_case(value: Any, where: str) -> None:
+    values = value.values() if isinstance(value, dict) else [value]
+    words = [word for item in values for word in (item if isinstance(item, list) else [item])]
+    for word in words:
+        require(isinstance(word, str), where,
+                f"{word!r} must be text (put numbers and yes/no/on/off in quotes)")
+        require(word == word.lower(), where,
+                f"'{word}' must be lower case: messages are lower-cased before matching")
+
+
+def _patterns(raw: Any, word_lists: Dict[str, List[str]], where: str) -> Tuple[TokenPattern, ...]:
+    require(isinstance(raw, list) and raw, where, "needs a non-empty list of token patterns")
+    patterns = []
+    for number, pattern in enumerate(raw, start=1):
+        pattern_where = f"{where} #{number}"
+        require(isinstance(pattern, list) and pattern, pattern_where,
+                "a pattern is a non-empty list of tokens")
+        patterns.append([_expand_token(token, word_lists, pattern_where) for token in pattern])
+    return tuple(patterns)
+
+
+def _examples(raw: Any, where: str) -> Tuple[str, ...]:
+    require(isinstance(raw, list) and raw and all(isinstance(e, str) and e.strip() for e in raw),
+            where, "needs a non-empty list of example messages")
+    return tuple(raw)
+
+
+def _word_lists(raw: Any, where: str) -> Dict[str, List[str]]:
+    """The named word lists, with ``$name`` items (other lists) spelled out."""
+    require(isinstance(raw, dict), where, "word_lists must map names to lists of words")
+    for name, words in raw.items():
+        require(isinstance(words, list) and words, f"{where} '{name}'", "needs a list of words")
+    resolved: Dict[str, List[str]] = {}
+    for name in raw:
+        resolved[name] = _resolve_word_list(name, raw, where, seen=())
+        _require_lower_case(resolved[name], f"{where} '{name}'")
+    return resolved
+
+
+def _resolve_word_list(name: str, raw: Dict[str, Any], where: str,
+                       seen: Tuple[str, ...]) -> List[str]:
+    require(name not in seen, f"{where} '{name}'", "word lists refer to each other in a circle")
+    words: List[str] = []
+    for item in raw[name]:
+        if isinstance(item, str) and item.startswith(LIST_PREFIX):
+            inner = item[len(LIST_PREFIX):]
+            require(inner in raw, f"{where} '{name}'", f"unknown word list '{item}'")
+            words += _resolve_word_list(inner, raw, where, seen + (name,))
+        else:
+            words.append(item)
+    return words
+
+
+def _rule(raw: Any, number: int, word_lists: Dict[str, List[str]], path: Path) -> SafetyRule:
+    where = f"{path}: rule #{number}"
+    require(isinstance(raw, dict), where, "must be a mapping")
+    rule_id = raw.get("id")
+    require(isinstance(rule_id, str) and re.fullmatch(r"[a-z][a-z0-9_]*", rule_id or ""), where,
+            "needs an id in snake_case")
+    where = f"{path}: rule '{rule_id}'"
+    unknown = set(raw) - RULE_KEYS
+    require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    require(raw.get("category") in CATEGORIES, where,
+            f"category must be one of {list(CATEGORIES)}, got {raw.get('category')!r}")
+    description = raw.get("description")
+    require(isinstance(description, str) and description.strip(), where,
+            "needs a plain-English description")
+    return SafetyRule(
+        id=rule_id,
+        category=raw["category"],
+        description=" ".join(description.split()),
+        patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
+        exceptions=_patterns(raw["exceptions"], word_lists, f"{where} exception")
+        if "exceptions" in raw else (),
+        examples_match=_examples(raw.get("examples_match"), f"{where} examples_match"),
+        examples_no_match=_examples(raw.get("examples_no_match"), f"{where} examples_no_match"),
+    )
+
+
+def parse_safety_rules(data: Dict[str, Any], path: Path) -> Tuple[SafetyRule, ...]:
+    """The validated rules of a loaded ``safety_rules.yml`` (patterns are compiled separately)."""
+    word_lists = _word_lists(data.get("word_lists", {}), f"{path}: word_lists")
+    raw_rules = data.get("rules")
+    require(isinstance(raw_rules, list) and raw_rules, str(path), "needs a non-empty 'rules' list")
+    rules = tuple(_rule(raw, n, word_lists, path) for n, raw in enumerate(raw_rules, start=1))
+    ids = [rule.id for rule in rules]
+    duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
+    require(not duplicates, str(path), f"duplicate rule ids {duplicates}")
+    return rules
+
+
+def compile_matcher(rules: Iterable[SafetyRule], nlp: Language, path: Path) -> Matcher:
+    """One Matcher for all rules; a pattern spaCy rejects is reported with its rule's id."""
+    matcher = Matcher(nlp.vocab, validate=True)
+    for rule in rules:
+        for key, patterns in ((rule.id, rule.patterns),
+                              (rule.id + EXCEPTION_SUFFIX, rule.exceptions)):
+            if not patterns:
+                continue
+            try:
+                matcher.add(key, list(patterns))
+            except (ValueError, KeyError, TypeError) as error:
+                raise ContentError(f"{path}: rule '{rule.id}': invalid pattern: {error}") from error
+    return matcher
+
+
+# --------------------------------------------------------------------------- matching
+
+class SafetyRules:
+    """The compiled rules: ``check`` says whether a message is an emergency or personal."""
+
+    def __init__(self, rules: Sequence[SafetyRule], nlp: Language, path: Path) -> None:
+        self.rules: Dict[str, SafetyRule] = {rule.id: rule for rule in rules}
+        self.nlp = nlp
+        self._matcher = compile_matcher(rules, nlp, path)
+
+    def check(self, text_or_doc: Union[str, Doc]) -> Optional[SafetyVerdict]:
+        """The most urgent rule that fires (emergency before personal), or None."""
+        verdicts = self.verdicts(text_or_doc)
+        return verdicts[0] if verdicts else None
+
+    def verdicts(self, text_or_doc: Union[str, Doc]) -> List[SafetyVerdict]:
+        """Every rule that fires, most urgent first, each with its earliest, longest match."""
+        doc = self._doc(text_or_doc)
+        spans: Dict[str, List[Tuple[int, int]]] = {}
+        for match_id, start, end in self._matcher(doc):
+            spans.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
+        found = []
+        for rule_id, rule in self.rules.items():
+            exceptions = spans.get(rule_id + EXCEPTION_SUFFIX, [])
+            kept = [span for span in spans.get(rule_id, [])
+                    if not any(_overlap(span, exception) for exception in exceptions)]
+            if kept:
+                start, end = min(kept, key=lambda span: (span[0], -span[1]))
+                found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text))
+        return sorted(found, key=lambda verdict: CATEGORIES.index(verdict.category))
+
+    def _doc(self, text_or_doc: Union[str, Doc]) -> Doc:
+        """Reuse a parsed doc when it is already normalised and tagged, else parse afresh."""
+        if isinstance(text_or_doc, Doc):
+            normalised = normalise_text(text_or_doc.text)
+            if text_or_doc.text == normalised and _has_annotations(text_or_doc):
+                return text_or_doc
+            return self.nlp(normalised)
+        return self.nlp(normalise_text(text_or_doc))
+
+
+def _has_annotations(doc: Doc) -> bool:
+    """Patterns use lemmas and treatment entities: a doc without them would silently miss."""
+    return len(doc) > 0 and doc.has_annotation("LEMMA") and doc.has_annotation("ENT_IOB")
+
+
+def _overlap(first: Tuple[int, int], second: Tuple[int, int]) -> bool:
+    return first[0] < second[1] and second[0] < first[1]
+
+
+def load_safety_rules(content_dir: Path = CONTENT_DIR,
+                      nlp: Optional[Language] = None) -> SafetyRules:
+    """Load, validate and compile ``safety_rules.yml`` on the project's spaCy pipeline."""
+    path = content_dir / SAFETY_RULES_FILE
+    rules = parse_safety_rules(load_yaml(SAFETY_RULES_FILE, content_dir), path)
+    return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path)

@@ -1,0 +1,203 @@
+"""The safety rule layer inside Rasa: real Messages, real SpacyNLP/SpacyTokenizer/FallbackClassifier.
+
+DIET is not trained here: each test states what DIET predicted (intent and ranking) and checks
+what the layer makes of it, which is the layer's whole contract.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import pytest
+import rasa.shared.utils.io
+from rasa.engine import validation
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.data import TrainingType
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from net_assistant.components import (
+    EMERGENCY_INTENT,
+    PERSONAL_INTENT,
+    SAFETY_RULE_KEY,
+    SafetyRuleLayer,
+)
+from net_assistant.content import PROJECT_DIR
+from net_assistant.nlp import PIPELINE_DIR
+from net_assistant.safety import load_safety_rules
+
+Ranking = List[Tuple[str, float]]
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Dict:
+    return {
+        "model_storage": LocalModelStorage(tmp_path_factory.mktemp("storage")),
+        "resource": Resource("safety"),
+        "execution_context": ExecutionContext(GraphSchema({}), "test"),
+    }
+
+
+@pytest.fixture(scope="module")
+def spacy_nlp(context: Dict) -> Tuple[SpacyNLP, SpacyModel]:
+    config = {**SpacyNLP.get_default_config(), "model": str(PIPELINE_DIR)}
+    component = SpacyNLP.create(config, **context)
+    return component, component.provide()
+
+
+@pytest.fixture(scope="module")
+def layer(context: Dict) -> SafetyRuleLayer:
+    return SafetyRuleLayer.create(SafetyRuleLayer.get_default_config(), **context)
+
+
+@pytest.fixture(scope="module")
+def fallback(context: Dict) -> FallbackClassifier:
+    config = {**FallbackClassifier.get_default_config(), "threshold": 0.5,
+              "ambiguity_threshold": 0.1}
+    return FallbackClassifier.create(config, **context)
+
+
+def diet_output(text: str, ranking: Ranking, spacy_nlp: Optional[Tuple] = None,
+                context: Optional[Dict] = None) -> Message:
+    """A message as it leaves DIET: spaCy doc and tokens (if given), intent and ranking."""
+    message = Message({TEXT: text})
+    if spacy_nlp is not None:
+        component, model = spacy_nlp
+        component.process([message], model)
+        SpacyTokenizer.create(SpacyTokenizer.get_default_config(), **context).process([message])
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message.set(INTENT, dict(entries[0]), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(entry) for entry in entries], add_to_output=True)
+    return message
+
+
+@pytest.fixture
+def make_message(spacy_nlp: Tuple, context: Dict):
+    return lambda text, ranking: diet_output(text, ranking, spacy_nlp, context)
+
+
+def names(message: Message) -> List[str]:
+    return [entry["name"] for entry in message.get(INTENT_RANKING_KEY)]
+
+
+def test_messages_carry_the_spacy_doc_the_layer_can_reuse(make_message) -> None:
+    message = make_message("should i have prrt?", [("ask_prrt", 0.9)])
+    doc = message.get(SPACY_DOCS[TEXT])
+    assert doc is not None and doc.has_annotation("LEMMA")
+    assert load_safety_rules().check(doc).category == "personal"
+
+
+def test_personal_question_is_relabelled_with_the_original_ranking_after(
+        layer: SafetyRuleLayer, make_message) -> None:
+    ranking = [("ask_prrt", 0.81), ("ask_followup", 0.12), ("personal_medical_question", 0.05),
+               ("greet", 0.02)]
+    message = make_message("Should I have PRRT?", ranking)
+    layer.process([message])
+    assert message.get(INTENT) == {"name": PERSONAL_INTENT, "confidence": 1.0}
+    assert names(message) == [PERSONAL_INTENT, "ask_prrt", "ask_followup", "greet"]
+    assert message.get(INTENT_RANKING_KEY)[1]["confidence"] == 0.81
+
+
+def test_the_rule_that_fired_reaches_the_parse_data(layer: SafetyRuleLayer, make_message) -> None:
+    """The processor builds parse_data from as_dict(only_output_properties=True)."""
+    message = make_message("my mum's Ki-67 is 15%, what does that mean?", [("ask_followup", 0.7)])
+    layer.process([message])
+    parse_data = message.as_dict(only_output_properties=True)
+    assert parse_data[INTENT]["name"] == PERSONAL_INTENT
+    fired = parse_data[SAFETY_RULE_KEY]
+    assert fired["category"] == "personal"
+    assert fired["rule_id"] in load_safety_rules().rules
+    assert "ki-67" in fired["matched_text"]
+
+
+def test_emergency_overrides_any_intent(layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("I can’t breathe and my chest hurts",
+                           [("personal_medical_question", 0.95), ("emergency", 0.03)])
+    layer.process([message])
+    assert message.get(INTENT) == {"name": EMERGENCY_INTENT, "confidence": 1.0}
+    assert names(message) == [EMERGENCY_INTENT, "personal_medical_question"]
+    assert message.get(SAFETY_RULE_KEY)["category"] == "emergency"
+
+
+def test_personal_rule_does_not_downgrade_an_emergency(layer: SafetyRuleLayer,
+                                                       make_message) -> None:
+    ranking = [("emergency", 0.88), ("personal_medical_question", 0.1)]
+    message = make_message("should I stop my lanreotide?", ranking)
+    before = copy.deepcopy(message.data[INTENT_RANKING_KEY])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == EMERGENCY_INTENT
+    assert message.get(INTENT_RANKING_KEY) == before
+    assert message.get(SAFETY_RULE_KEY) is None
+
+
+def test_untouched_when_no_rule_fires(layer: SafetyRuleLayer, make_message) -> None:
+    ranking = [("ask_prrt", 0.9), ("ask_followup", 0.1)]
+    message = make_message("Is surgery used when the tumour has spread?", ranking)
+    before = copy.deepcopy(message.data)
+    layer.process([message])
+    assert message.data.keys() == before.keys()
+    assert message.get(INTENT) == before[INTENT]
+    assert message.get(INTENT_RANKING_KEY) == before[INTENT_RANKING_KEY]
+    assert SAFETY_RULE_KEY not in message.as_dict(only_output_properties=True)
+
+
+def test_diet_own_personal_prediction_stands_when_no_rule_fires(layer: SafetyRuleLayer,
+                                                                make_message) -> None:
+    ranking = [("personal_medical_question", 0.77), ("ask_prrt", 0.2)]
+    message = make_message("what is PRRT?", ranking)
+    layer.process([message])
+    assert message.get(INTENT) == {"name": "personal_medical_question", "confidence": 0.77}
+
+
+def test_relabels_after_the_fallback_classifier(layer: SafetyRuleLayer,
+                                                fallback: FallbackClassifier,
+                                                make_message) -> None:
+    message = make_message("can i skip my injection this month", [("ask_somatostatin_analogues", 0.4),
+                                                                  ("ask_followup", 0.35)])
+    fallback.process([message])
+    assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME
+    layer.process([message])
+    assert names(message) == [PERSONAL_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                              "ask_somatostatin_analogues", "ask_followup"]
+
+
+def test_personal_rule_leaves_an_uncertain_emergency_guess_alone(
+        layer: SafetyRuleLayer, fallback: FallbackClassifier, make_message) -> None:
+    """nlu_fallback over DIET's 'emergency' guess: the personal rule must not bury it."""
+    message = make_message("should I go for chemo?", [("emergency", 0.45), ("ask_chemotherapy", 0.4)])
+    fallback.process([message])
+    layer.process([message])
+    assert names(message)[:2] == [DEFAULT_NLU_FALLBACK_INTENT_NAME, EMERGENCY_INTENT]
+
+
+def test_works_on_text_only_messages(layer: SafetyRuleLayer) -> None:
+    message = diet_output("I WANT TO KILL MYSELF", [("express_distress", 0.9)])
+    assert message.get(SPACY_DOCS[TEXT]) is None
+    layer.process([message])
+    assert message.get(INTENT)["name"] == EMERGENCY_INTENT
+
+
+def test_messages_without_text_are_skipped(layer: SafetyRuleLayer) -> None:
+    message = Message({TEXT: ""})
+    assert layer.process([message]) == [message]
+    assert message.get(INTENT) is None
+
+
+def test_config_runs_the_layer_right_after_the_fallback_classifier() -> None:
+    config = rasa.shared.utils.io.read_config_file(PROJECT_DIR / "config.yml")
+    model_config = DefaultV1Recipe().graph_config_for_recipe(
+        copy.deepcopy(config), {}, training_type=TrainingType.BOTH
+    )
+    validation.validate(model_config)
+    nodes = model_config.predict_schema.nodes
+    (layer_node,) = [name for name, node in nodes.items() if node.uses is SafetyRuleLayer]
+    assert nodes[layer_node].needs["messages"].startswith("run_FallbackClassifier")

@@ -1,0 +1,124 @@
+"""Whole conversations over the REST channel against the real Rasa and action servers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from net_assistant.knowledge import load_knowledge
+
+pytestmark = pytest.mark.slow
+
+DISCLAIMER = "can't give medical advice"
+
+
+def quoted_part(text: str) -> str:
+    """An answer's text without its citation paragraph."""
+    return re.sub(r"\n\nSources?: .*\Z", "", text, flags=re.S)
+
+
+def assert_traceable_answers(turn) -> None:
+    knowledge = load_knowledge()
+    for message in turn.messages:
+        if message.get("text") and turn.metadata and turn.last("kind") == "answer":
+            assert knowledge.is_traceable(quoted_part(message["text"])) or (
+                turn.last("patient_quote")
+            ), message["text"]
+
+
+def test_hello_gets_the_disclaimer_and_a_greeting(chat):
+    turn = chat.send("hello")
+    assert DISCLAIMER in turn.texts[0]
+    assert "Hello!" in turn.text
+    assert set(turn.kinds) == {"smalltalk"}
+
+
+def test_a_first_message_that_is_a_question_gets_the_disclaimer_and_the_answer(chat):
+    turn = chat.send("what is PRRT?")
+    assert DISCLAIMER in turn.texts[0]
+    assert turn.last("kind") == "answer" and turn.last("topic") == "prrt"
+    assert_traceable_answers(turn)
+
+
+def test_the_disclaimer_is_given_once_per_conversation(chat):
+    chat.send("hi")
+    assert DISCLAIMER not in chat.send("what is chemotherapy").text
+
+
+def test_follow_ups_stay_on_the_topic_and_can_switch(chat):
+    first = chat.send("tell me about chemotherapy")
+    assert first.last("topic") == "chemotherapy"
+    follow_up = chat.send("how is it given?")
+    assert (follow_up.last("topic"), follow_up.last("aspect")) == ("chemotherapy", "how_given")
+    assert_traceable_answers(follow_up)
+    switched = chat.send("what about PRRT?")
+    assert switched.last("topic") == "prrt"
+
+
+def test_uncovered_questions_are_declined_not_improvised(chat):
+    turn = chat.send("what is the success rate of PRRT")
+    assert turn.last("kind") == "fallback" and turn.last("sources") == []
+    assert "doesn't cover" in turn.text
+
+
+@pytest.mark.parametrize("message", [
+    "should I have PRRT?",
+    "my dad's Ki-67 is 20%, what does that mean for him",
+    "can I skip my lanreotide injection this month",
+])
+def test_personal_questions_go_to_the_care_team(chat, message):
+    turn = chat.send(message)
+    assert turn.last("kind") == "escalation"
+    assert "doctor or specialist NET team" in turn.text
+
+
+def test_a_personal_follow_up_is_escalated_with_the_topic_under_discussion(chat):
+    chat.send("what is everolimus")
+    turn = chat.send("should I have it?")
+    assert turn.last("kind") == "escalation" and turn.last("topic") == "targeted_therapy"
+
+
+def test_an_emergency_in_a_treatment_conversation_gets_only_the_emergency_instruction(chat):
+    chat.send("how is chemo given")
+    turn = chat.send("I can't breathe and my chest hurts")
+    assert turn.kinds == ["emergency"]
+    assert "112" in turn.text and "999" in turn.text and "911" in turn.text
+    assert not turn.buttons
+    after = chat.send("thanks")
+    assert after.kinds[0] == "emergency"
+
+
+def test_thoughts_of_self_harm_get_a_crisis_line(chat):
+    turn = chat.send("i just want to end my life")
+    assert turn.kinds == ["emergency"]
+    assert "116 123" in turn.text
+
+
+def test_out_of_scope_is_declined_kindly_with_the_main_topics(chat):
+    turn = chat.send("what's the weather like in Paris tomorrow")
+    assert turn.last("kind") == "fallback"
+    assert "Sorry, I can't help with that" in turn.text
+    assert len(turn.buttons) >= 3
+
+
+def test_support_groups_ask_for_the_country_then_list_groups(chat):
+    asked = chat.send("are there any support groups?")
+    assert "Which country" in asked.text
+    listed = chat.send("Germany")
+    assert listed.last("kind") == "support"
+    names = " ".join(org["name"] for org in listed.last("organisations"))
+    assert "Netzwerk Neuroendokrine Tumoren" in names and "INCA" in names
+
+
+def test_the_country_question_can_be_interrupted_and_stopped(chat):
+    chat.send("I'd like to find a support group")
+    interrupted = chat.send("actually, what is PRRT?")
+    assert interrupted.kinds[0] == "answer" and "Which country" in interrupted.text
+    stopped = chat.send("stop")
+    assert stopped.last("kind") == "support" and "leave that there" in stopped.text
+
+
+def test_garbage_input_gets_a_polite_answer(chat):
+    for message in ["", "   ", "?" * 3000, "<script>alert(1)</script>", "😀😀😀"]:
+        turn = chat.send(message)
+        assert turn.messages is not None
