@@ -6,6 +6,7 @@ from typing import Any, Dict, Iterable, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from net_assistant.terminology import load_terminology
 
@@ -38,10 +39,11 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        events = disclaimer_once(dispatcher, tracker)
         ranking = tracker.latest_message.get("intent_ranking") or []
         dispatcher.utter_message(
             response="utter_ask_affirmation",
             buttons=likeliest_suggestions(ranking) + [SOMETHING_ELSE],
             json_message=metadata("fallback"),
         )
-        return []
+        return events

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from actions.treatments import question_from
 from net_assistant.safety import load_safety_rules
@@ -26,6 +27,7 @@ class ActionEscalateToDoctor(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        events = disclaimer_once(dispatcher, tracker)
         topic = question_from(tracker).topic
         buttons = []
         if topic:
@@ -37,7 +39,7 @@ class ActionEscalateToDoctor(Action):
             buttons=buttons,
             json_message=metadata("escalation", topic=topic),
         )
-        return [SlotSet("topic", topic)] if topic else []
+        return events + ([SlotSet("topic", topic)] if topic else [])
 
 
 class ActionEmergency(Action):

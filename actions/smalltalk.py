@@ -1,4 +1,4 @@
-"""Greetings, thanks, goodbyes and "are you a bot?"."""
+"""Greetings, thanks, goodbyes, "are you a bot?" and what is out of scope."""
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -6,11 +6,14 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.disclaimer import disclaimer_once
+
 RESPONSES = {
     "greet": "utter_greet",
     "goodbye": "utter_goodbye",
     "thank": "utter_you_are_welcome",
     "bot_challenge": "utter_iamabot",
+    "out_of_scope": "utter_out_of_scope",
 }
 
 
@@ -24,8 +27,9 @@ class ActionSmalltalk(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        events = disclaimer_once(dispatcher, tracker)
         if tracker.get_slot("emergency_raised"):
             dispatcher.utter_message(response="utter_emergency_reminder")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         dispatcher.utter_message(response=RESPONSES.get(intent, "utter_how_can_i_help"))
-        return []
+        return events

@@ -24,6 +24,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from net_assistant.directory import HandOff, Organisation, SupportDirectory, load_directory
 
@@ -114,7 +115,9 @@ class ActionListSupport(_UsesDirectory, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        code, events = _country_for_hand_off(self.directory, tracker)
+        events = disclaimer_once(dispatcher, tracker)
+        code, country_events = _country_for_hand_off(self.directory, tracker)
+        events += country_events
         hand_off = self.directory.groups_for(code)
         dispatcher.utter_message(
             text=_list_text(
@@ -135,7 +138,9 @@ class ActionSpecialistCentre(_UsesDirectory, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        code, events = _country_for_hand_off(self.directory, tracker)
+        events = disclaimer_once(dispatcher, tracker)
+        code, country_events = _country_for_hand_off(self.directory, tracker)
+        events += country_events
         hand_off = self.directory.groups_for(code)
         messages = self.directory.messages
         finder = hand_off.centre_finder
@@ -169,6 +174,7 @@ class ActionSupportAfterDistress(_UsesDirectory, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        events = disclaimer_once(dispatcher, tracker)
         messages = self.directory.messages
         dispatcher.utter_message(
             text=messages["offer_support"],
@@ -177,7 +183,7 @@ class ActionSupportAfterDistress(_UsesDirectory, Action):
             ],
             json_message=metadata(SUPPORT_KIND),
         )
-        return []
+        return events
 
 
 # --- reading the conversation ----------------------------------------------------------------
@@ -285,3 +291,18 @@ def _support_metadata(hand_off: HandOff) -> Dict[str, Any]:
         organisations=[_organisation_metadata(org, hand_off) for org in hand_off.organisations],
         country=_country_code(hand_off),
     )
+
+
+class ActionAskCountry(Action):
+    """Asks for the country; an action rather than a plain response so that a first message
+    asking for support groups also gets the disclaimer."""
+
+    def name(self) -> Text:
+        return "action_ask_country"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = disclaimer_once(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_ask_country")
+        return events

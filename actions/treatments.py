@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from net_assistant.knowledge import PatientQuote, load_knowledge
 from net_assistant.questions import Question, resolve_question
@@ -86,6 +87,7 @@ class ActionAnswerTreatment(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        events = disclaimer_once(dispatcher, tracker)
         question = question_from(tracker)
         if question.topic is None:
             dispatcher.utter_message(
@@ -93,7 +95,7 @@ class ActionAnswerTreatment(Action):
                 buttons=treatment_buttons(question.aspect),
                 json_message=metadata("fallback", aspect=question.aspect),
             )
-            return []
+            return events
 
         knowledge = load_knowledge()
         message = tracker.latest_message.get("text") or ""
@@ -117,4 +119,4 @@ class ActionAnswerTreatment(Action):
                     citation=answer.citation,
                 ),
             )
-        return [SlotSet("topic", question.topic), SlotSet("aspect", question.aspect)]
+        return events + [SlotSet("topic", question.topic), SlotSet("aspect", question.aspect)]

@@ -5,7 +5,7 @@ import json
 import os
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -61,6 +61,18 @@ class Turn:
         self.texts = [m["text"] for m in messages if m.get("text")]
         self.buttons = [b for m in messages for b in m.get("buttons") or []]
         self.metadata = [m["custom"] for m in messages if m.get("custom")]
+
+    @property
+    def answers(self) -> List[Tuple[str, Dict[str, Any]]]:
+        """(text, metadata) per bot answer: a custom payload closes the texts before it."""
+        answers, texts = [], []
+        for message in self.messages:
+            if message.get("text"):
+                texts.append(message["text"])
+            if message.get("custom"):
+                answers.append(("\n\n".join(texts), message["custom"]))
+                texts = []
+        return answers
 
     @property
     def text(self) -> str:

@@ -44,6 +44,7 @@ def make_tracker(
     active_loop: Optional[str] = None,
 ) -> Tracker:
     latest = user(text, intent)
+    slots = {"disclaimer_shown": True, **slots}  # the disclaimer has its own tests
     return Tracker(
         "test-user", slots, latest["parse_data"], [*(events or []), latest], False, None,
         {"name": active_loop} if active_loop else {}, "action_listen",

@@ -22,7 +22,7 @@ def parse(text: str, intent: str) -> Dict[str, Any]:
 
 def answer(text: str, intent: str, topic: Optional[str] = None):
     parse_data = parse(text, intent)
-    tracker = Tracker("patient", {"topic": topic}, parse_data,
+    tracker = Tracker("patient", {"topic": topic, "disclaimer_shown": True}, parse_data,
                       [{"event": "user", "text": text, "parse_data": parse_data}],
                       False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
@@ -88,3 +88,14 @@ def test_observation_is_answered_with_a_labelled_patient_experience():
     assert message["text"].startswith("A patient's experience")
     assert message["custom"]["patient_quote"]
     assert message["text"].endswith(message["custom"]["citation"])
+
+
+def test_the_first_answer_of_a_conversation_starts_with_the_disclaimer():
+    parse_data = parse("what is chemo?", "ask_chemotherapy")
+    tracker = Tracker("patient", {}, parse_data, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionAnswerTreatment().run(dispatcher, tracker, {}))
+    disclaimer, answer_message = dispatcher.messages
+    assert disclaimer["response"] == "utter_disclaimer"
+    assert answer_message["custom"]["kind"] == "answer"
+    assert {"event": "slot", "name": "disclaimer_shown", "value": True, "timestamp": None} in events

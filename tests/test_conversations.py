@@ -18,12 +18,16 @@ def quoted_part(text: str) -> str:
 
 
 def assert_traceable_answers(turn) -> None:
+    """Every answer of kind "answer" quotes the sources (a patient quote: that person's words)."""
     knowledge = load_knowledge()
-    for message in turn.messages:
-        if message.get("text") and turn.metadata and turn.last("kind") == "answer":
-            assert knowledge.is_traceable(quoted_part(message["text"])) or (
-                turn.last("patient_quote")
-            ), message["text"]
+    answers = [(text, meta) for text, meta in turn.answers if meta["kind"] == "answer"]
+    assert answers
+    for text, meta in answers:
+        if meta.get("patient_quote"):
+            quote = next(q for q in knowledge.quotes if q.id == meta["patient_quote"])
+            assert quote.text in text and knowledge.is_traceable(quote.text)
+        else:
+            assert knowledge.is_traceable(quoted_part(text)), text
 
 
 def test_hello_gets_the_disclaimer_and_a_greeting(chat):
@@ -86,6 +90,12 @@ def test_an_emergency_in_a_treatment_conversation_gets_only_the_emergency_instru
     assert not turn.buttons
     after = chat.send("thanks")
     assert after.kinds[0] == "emergency"
+
+
+def test_an_emergency_as_the_first_message_gets_nothing_but_the_instruction(chat):
+    turn = chat.send("my husband has collapsed and isn't breathing properly")
+    assert turn.kinds == ["emergency"] and DISCLAIMER not in turn.text
+    assert DISCLAIMER in chat.send("what should we do while we wait").text
 
 
 def test_thoughts_of_self_harm_get_a_crisis_line(chat):
