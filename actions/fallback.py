@@ -40,6 +40,9 @@ class ActionDefaultAskAffirmation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         events = disclaimer_once(dispatcher, tracker)
+        if not (tracker.latest_message.get("text") or "").strip():
+            dispatcher.utter_message(response="utter_empty_message")
+            return events
         ranking = tracker.latest_message.get("intent_ranking") or []
         dispatcher.utter_message(
             response="utter_ask_affirmation",

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from net_assistant.content import PROJECT_DIR
 
@@ -34,6 +34,7 @@ class Prediction:
     text: str
     expected: str
     predicted: str
+    safety_rule: Optional[str] = None  # the rule that re-labelled the message, if any
 
 
 def heldout_examples(directory: Path = HELDOUT_DIR) -> List[Tuple[str, str, str]]:
@@ -59,7 +60,8 @@ async def _predict(model: Path, examples: List[Tuple[str, str, str]]) -> List[Pr
     predictions = []
     for file, text, expected in examples:
         parsed = await agent.parse_message(text)
-        predictions.append(Prediction(file, text, expected, parsed["intent"]["name"]))
+        rule = (parsed.get("safety_rule") or {}).get("rule_id")
+        predictions.append(Prediction(file, text, expected, parsed["intent"]["name"], rule))
     return predictions
 
 
@@ -113,7 +115,10 @@ def report(results: Dict[str, float], predictions: List[Prediction]) -> str:
             verdict = "ok" if meets_target(name, value) else "MISSED"
             target = f"{sign} {TARGETS[name]:.0%}  {verdict}"
         lines.append(f"{name:<28}{value:>8.1%}  {target}")
-    confusions = Counter((p.expected, p.predicted) for p in predictions if p.expected != p.predicted)
+    confusions = Counter(
+        (p.expected, p.predicted + (f" (rule {p.safety_rule})" if p.safety_rule else ""))
+        for p in predictions if p.expected != p.predicted
+    )
     if confusions:
         lines.append("\nmost common confusions (expected -> predicted):")
         lines += [f"  {n:>3}  {e} -> {p}" for (e, p), n in confusions.most_common(12)]

@@ -157,6 +157,7 @@ The NET treatment information assistant is running.
   Socket.IO: {assistant.rasa_url}/socket.io
   Conversations are kept in {tracker_db}
 Press Ctrl+C to stop.""", flush=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop the servers on TERM too
     try:
         while all(process.poll() is None for process in assistant.processes):
             time.sleep(1)

@@ -99,3 +99,30 @@ def test_the_first_answer_of_a_conversation_starts_with_the_disclaimer():
     assert disclaimer["response"] == "utter_disclaimer"
     assert answer_message["custom"]["kind"] == "answer"
     assert {"event": "slot", "name": "disclaimer_shown", "value": True, "timestamp": None} in events
+
+
+def test_an_empty_message_gets_a_clear_prompt_not_a_guess():
+    from actions.fallback import ActionDefaultAskAffirmation
+
+    parse_data = {"text": "  ", "intent": {"name": "nlu_fallback", "confidence": 0.5},
+                  "intent_ranking": [{"name": "ask_prrt", "confidence": 0.3}], "entities": []}
+    tracker = Tracker("patient", {"disclaimer_shown": True}, parse_data, [], False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionDefaultAskAffirmation().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_empty_message"]
+
+
+def test_did_you_mean_offers_the_two_likeliest_topics_and_something_else():
+    from actions.fallback import ActionDefaultAskAffirmation
+
+    ranking = [{"name": "nlu_fallback"}, {"name": "greet"}, {"name": "ask_prrt"},
+               {"name": "ask_surgery"}, {"name": "ask_chemotherapy"}]
+    parse_data = {"text": "prrt or surgery", "intent": {"name": "nlu_fallback"},
+                  "intent_ranking": ranking, "entities": []}
+    tracker = Tracker("patient", {"disclaimer_shown": True}, parse_data, [], False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionDefaultAskAffirmation().run(dispatcher, tracker, {}))
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads == ["/ask_prrt", "/ask_surgery", "/out_of_scope"]

@@ -77,6 +77,9 @@ def test_phone_layout(open_widget_page, rasa_url, screenshot_dir):
         assert box["height"] >= MIN_TARGET_PX and box["x"] + box["width"] <= PHONE["width"]
     answer = widget.bot_messages.last.bounding_box()
     assert answer["x"] >= 0 and answer["x"] + answer["width"] <= PHONE["width"]
+    # A long answer is shown from its first line, not scrolled to its end.
+    view = widget.page.locator(".netw-scroller").bounding_box()
+    assert view["y"] <= answer["y"] < view["y"] + view["height"] / 2
     expect(widget.launcher).to_be_hidden()  # the close button in the header takes its place
     widget.page.screenshot(path=str(screenshot_dir / "widget-phone.png"))
 

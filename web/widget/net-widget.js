@@ -549,7 +549,7 @@
     this.root.classList.add("netw-is-open");
     this.launcher.setAttribute("aria-expanded", "true");
     this.store.setOpen(true);
-    this.scrollToEnd();
+    this.scrollToLatest();
     if (moveFocus) this.input.focus();
   };
 
@@ -673,7 +673,7 @@
       if (old) old.remove();
       node.appendChild(this.quickReplyButtons(quickReplies));
     }
-    this.scrollToEnd();
+    this.scrollToLatest();
     this.persist();
   };
 
@@ -687,7 +687,7 @@
     var node = this.buildNode(message, true);
     this.nodes.set(message.id, node);
     this.log.appendChild(node);
-    this.scrollToEnd();
+    this.scrollToLatest();
     this.persist();
     return message;
   };
@@ -715,6 +715,7 @@
     }
     message.kind = typeof custom.kind === "string" ? custom.kind : null;
     this.decorate(node, message, true);
+    this.scrollToLatest();
     this.persist();
   };
 
@@ -841,6 +842,17 @@
 
   Widget.prototype.scrollToEnd = function () {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+  };
+
+  /** To the end, unless the latest answer is taller than the view: then to its first line,
+   * so people read a long answer from its beginning. */
+  Widget.prototype.scrollToLatest = function () {
+    var last = this.messages[this.messages.length - 1];
+    var node = last && last.from === "bot" && this.nodes.get(last.id);
+    if (!node) return this.scrollToEnd();
+    var scroller = this.scroller;
+    var answerTop = scroller.scrollTop + node.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 12;
+    scroller.scrollTop = Math.min(scroller.scrollHeight - scroller.clientHeight, answerTop);
   };
 
   Widget.prototype.persist = function () {
