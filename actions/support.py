@@ -61,6 +61,14 @@ class _UsesDirectory:
     def directory(self) -> SupportDirectory:
         return self._directory or _default_directory()
 
+    def start_hand_off(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Tuple[HandOff, List[EventType]]:
+        """The disclaimer if owed, and the organisations for the person's country."""
+        events = disclaimer_once(dispatcher, tracker)
+        code, country_events = _country_for_hand_off(self.directory, tracker)
+        return self.directory.groups_for(code), events + country_events
+
 
 class ValidateCountryForm(_UsesDirectory, FormValidationAction):
     """Fills and checks ``country`` for ``country_form``."""
@@ -115,10 +123,7 @@ class ActionListSupport(_UsesDirectory, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        events = disclaimer_once(dispatcher, tracker)
-        code, country_events = _country_for_hand_off(self.directory, tracker)
-        events += country_events
-        hand_off = self.directory.groups_for(code)
+        hand_off, events = self.start_hand_off(dispatcher, tracker)
         dispatcher.utter_message(
             text=_list_text(
                 self.directory, hand_off, skipped=tracker.get_slot(COUNTRY_SLOT) == SKIP
@@ -138,10 +143,7 @@ class ActionSpecialistCentre(_UsesDirectory, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        events = disclaimer_once(dispatcher, tracker)
-        code, country_events = _country_for_hand_off(self.directory, tracker)
-        events += country_events
-        hand_off = self.directory.groups_for(code)
+        hand_off, events = self.start_hand_off(dispatcher, tracker)
         messages = self.directory.messages
         finder = hand_off.centre_finder
         paragraphs = [f"{messages['specialist_centre']}\n{_line(finder)}"]
