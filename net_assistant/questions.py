@@ -11,6 +11,10 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from net_assistant.terminology import ASPECT_LABEL, TREATMENT_LABEL, Terminology
 
+# Overview terms ("treatments for NETs") also occur inside questions about one treatment
+# ("future treatments for NETs"), so they never override a specific intent.
+OVERVIEW = "treatment_options"
+
 
 @dataclass(frozen=True)
 class Question:
@@ -40,8 +44,8 @@ def resolve_question(
         (term.lower(), terminology.treatment_for_term(term))
         for term in _entity_values(entities, TREATMENT_LABEL)
     ]
-    named = [topic for _, topic in term_topics if topic]
     from_intent = terminology.treatment_for_intent(intent)
+    named = [topic for _, topic in term_topics if topic and not (from_intent and topic == OVERVIEW)]
 
     if from_intent and (not named or from_intent in named):
         topic: Optional[str] = from_intent

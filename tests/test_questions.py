@@ -46,3 +46,9 @@ def test_sub_topic_terms_are_kept_as_focus():
 def test_the_most_specific_aspect_wins():
     question = resolve("ask_prrt", [entity("aspect", "what is"), entity("aspect", "side effects")])
     assert question.aspect == "side_effects"
+
+
+def test_overview_terms_inside_a_specific_question_do_not_override_the_intent():
+    question = resolve("ask_treatments_under_development",
+                       [entity("treatment", "treatments for NETs")])
+    assert question.topic == "treatments_under_development"
