@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SPACY_PIPELINE := build/spacy_net_en/meta.json
+WIDGET_VENDOR := web/widget/vendor/socket.io.min.js
 PYTHON_3_10 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
 	/usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
@@ -13,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test shell train validate eval bench lock clean
+.PHONY: help setup run test test-browser browser-deps shell train validate eval bench lock clean
 
 help:
 	@echo "make run    - set up, train if the data changed, start the assistant"
@@ -22,7 +23,7 @@ help:
 	@echo "make eval   - held-out evaluation (intent accuracy, macro F1, safety figures)"
 	@echo "make setup  - create .venv from requirements.lock and build the spaCy pipeline"
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE)
+setup: $(VENV)/.installed $(SPACY_PIPELINE) $(WIDGET_VENDOR)
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON_3_10)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
@@ -33,14 +34,26 @@ $(VENV)/.installed: requirements.lock
 $(SPACY_PIPELINE): $(VENV)/.installed content/terminology.yml net_assistant/nlp.py net_assistant/terminology.py
 	$(PY) -m net_assistant.nlp
 
+# The widget's one run-time dependency (socket.io-client, pinned by package-lock.json); npm's
+# postinstall copies its browser bundle to web/widget/vendor/, served from the project.
+$(WIDGET_VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Debian's chromium for the browser tests (apt-get; CI runs as root).
+browser-deps:
+	scripts/install_browser_deps.sh
+
 train: setup
 	$(PY) -m net_assistant.model
 
 run: setup
 	$(PY) -m net_assistant.servers
 
-test: setup
+test: setup browser-deps
 	$(PY) -m pytest
+
+test-browser: setup browser-deps
+	$(PY) -m pytest -m browser tests/e2e
 
 shell: setup
 	$(PY) -m net_assistant.servers shell

@@ -1,11 +1,16 @@
-"""Rasa's Socket.IO channel, with answer metadata sent the way the widget can read it.
+"""Rasa's Socket.IO channel, with two fixes the widget depends on.
 
-Rasa 3.6's ``SocketIOOutput.send_custom_json`` passes the custom payload as keyword arguments
-to ``emit()``, which fails for a payload like ``{"kind": "answer", ...}``. This channel sends it
-as a ``bot_uttered`` event ``{"custom": {...}}`` instead; everything else is Rasa's own.
+- Rasa 3.6's ``SocketIOOutput.send_custom_json`` passes the custom payload as keyword arguments
+  to ``emit()``, which fails for a payload like ``{"kind": "answer", ...}``. This channel sends it
+  as a ``bot_uttered`` event ``{"custom": {...}}`` instead.
+- Rasa 3.6 calls ``AsyncServer.enter_room`` without ``await``; in python-socketio 5.x it is a
+  coroutine, so with session persistence a socket never joined its session's room and got no
+  answers. This channel's ``session_request`` handler awaits it.
+Everything else (name, path, events) is Rasa's own.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels import socketio
@@ -38,4 +43,16 @@ class SocketIOInput(socketio.SocketIOInput):
                 )
             return await on_new_message(message)
 
-        return super().blueprint(with_our_output)
+        blueprint = super().blueprint(with_our_output)
+        sio = self.sio
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            data = data or {}
+            if not data.get("session_id"):
+                data["session_id"] = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, data["session_id"])
+            await sio.emit("session_confirm", data["session_id"], room=sid)
+
+        return blueprint

@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Install what the browser tests need on a fresh Debian machine (CI runs as root).
 #
-# Idempotent: each step is skipped when its result is already there, so `make test-browser`
-# can call it every time. Debian's chromium is used (no browser download: Playwright is
-# pointed at /usr/bin/chromium), the JavaScript dependencies come from package-lock.json.
+# Idempotent: skipped when chromium is already there, so `make test` can call it every time.
+# Debian's chromium is used (no browser download: Playwright is pointed at /usr/bin/chromium).
+# The widget's JavaScript dependencies are installed by `make setup` (npm ci).
 set -euo pipefail
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CHROMIUM="/usr/bin/chromium"
-VENDORED_SOCKET_IO="$PROJECT_DIR/web/widget/vendor/socket.io.min.js"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -34,13 +33,5 @@ apt_install() {
         chromium fonts-dejavu-core
 }
 
-install_js_dependencies() {
-    # The widget's only run-time dependency is socket.io-client, pinned by package-lock.json.
-    if [ ! -f "$VENDORED_SOCKET_IO" ] || [ "$PROJECT_DIR/package-lock.json" -nt "$VENDORED_SOCKET_IO" ]; then
-        (cd "$PROJECT_DIR" && npm ci --no-audit --no-fund && npm run vendor)
-    fi
-}
-
 install_chromium
-install_js_dependencies
-"$CHROMIUM" --version
+"$CHROMIUM" --version 2>/dev/null  # (Debian's wrapper warns about a memory check on stderr)

@@ -36,6 +36,7 @@ def test_controls_have_names_and_the_conversation_is_a_live_log(widget):
     widget.open()
     expect(widget.launcher).to_have_attribute("aria-expanded", "true")
     expect(widget.panel).to_be_visible()  # a region named by the widget's title
+    expect(widget.panel).to_have_accessible_description(re.compile("It is not medical advice"))
     expect(widget.log).to_have_attribute("aria-live", "polite")
     expect(widget.panel.get_by_role("button", name="Close chat")).to_be_visible()
     expect(widget.panel.get_by_role("button", name="New conversation")).to_be_visible()

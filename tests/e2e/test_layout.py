@@ -45,6 +45,10 @@ def test_desktop_layout(open_widget_page, rasa_url, screenshot_dir):
     assert panel["width"] < DESKTOP["width"] / 2  # the page stays readable beside it
     expect(widget.page.get_by_role("heading", level=1)).to_be_in_viewport()
     expect(widget.input).to_be_in_viewport()
+    # Read on to the end of the answer, as a person scrolls, for the picture.
+    widget.log.hover()
+    widget.page.mouse.wheel(0, 2000)
+    expect(widget.quick_replies.last).to_be_in_viewport(ratio=1)
     path = screenshot_dir / "widget-desktop.png"
     widget.page.screenshot(path=str(path))
     assert path.stat().st_size > 0

@@ -493,7 +493,7 @@
       className: "netw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
       "aria-label": s.conversation, tabindex: "0",
     });
-    this.disclaimer = el("div", { className: "netw-disclaimer", role: "note", "aria-label": s.disclaimerTitle },
+    this.disclaimer = el("div", { className: "netw-disclaimer", id: "netw-disclaimer", role: "note" },
       [el("strong", { text: s.disclaimerTitle + ": " }), s.disclaimer]);
     this.typing = el("div", { className: "netw-typing", hidden: true },
       [el("span", { className: "netw-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
@@ -508,7 +508,8 @@
     this.form = el("form", { className: "netw-form", "aria-label": s.inputLabel }, [label, this.input, this.sendButton]);
 
     this.panel = el("section", {
-      id: "netw-panel", className: "netw-panel", "aria-labelledby": "netw-title", hidden: true,
+      // Entering the chat, a screen reader reads the disclaimer as the panel's description.
+      id: "netw-panel", className: "netw-panel", "aria-labelledby": "netw-title", "aria-describedby": "netw-disclaimer", hidden: true,
     }, [
       el("header", { className: "netw-header" }, [heading, el("div", { className: "netw-header-actions" }, [this.newButton, this.closeButton])]),
       this.status,
