@@ -24,6 +24,7 @@ from playwright.sync_api import (
 )
 
 from net_assistant.content import PROJECT_DIR
+from net_assistant.servers import free_port
 
 WEB_DIR = PROJECT_DIR / "web"
 SCREENSHOT_DIR = PROJECT_DIR / "build" / "screenshots"
@@ -66,12 +67,6 @@ CONTRAST_JS = """
     return result;
 }
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def socketio_event(frame: Any) -> Optional[Tuple[str, Any]]:
