@@ -34,6 +34,11 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         running.stop()
 
 
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Browser tests last: they are the slowest, so everything else reports first."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def post_json(url: str, payload: Dict[str, Any], timeout: float = 60) -> Any:
     request = urllib.request.Request(
         url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}

@@ -132,3 +132,18 @@ def test_garbage_input_gets_a_polite_answer(chat):
     for message in ["", "   ", "?" * 3000, "<script>alert(1)</script>", "😀😀😀"]:
         turn = chat.send(message)
         assert turn.messages is not None
+
+
+def test_low_confidence_asks_did_you_mean_then_to_rephrase_then_hands_off(chat):
+    """Rasa's two-stage fallback: guess, ask to rephrase, guess again, then hand off."""
+    # "/nlu_fallback" is what the FallbackClassifier outputs for a message it is unsure of.
+    first = chat.send("/nlu_fallback")
+    assert "Did you mean" in first.text and first.last("kind") == "fallback"
+    assert {"title": "Something else", "payload": "/out_of_scope"} in first.buttons
+    rephrase = chat.send("/out_of_scope")
+    assert "say it in other words" in rephrase.text
+    asked_again = chat.send("/nlu_fallback")
+    assert "Did you mean" in asked_again.text
+    hand_off = chat.send("/out_of_scope")
+    assert "couldn't understand" in hand_off.text
+    assert "/ask_support_groups" in [button["payload"] for button in hand_off.buttons]

@@ -222,9 +222,12 @@ def web_url() -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Debian's Chromium (Playwright downloads no browser of its own here)."""
+    """Debian's Chromium (Playwright downloads no browser of its own here).
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is open, which
+    would break ``asyncio.run`` in the tests that run after the browser tests."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: {SETUP_HINT}")
 
