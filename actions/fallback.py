@@ -18,6 +18,10 @@ OTHER_SUGGESTIONS = {
     "ask_specialist_centre": "Finding a NET specialist centre",
 }
 SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
+# When an emergency is among the likeliest readings of an unclear message, say what to do in an
+# emergency before asking what was meant.
+EMERGENCY = "emergency"
+URGENT_RANKS = 3
 
 
 def suggestion_titles() -> Dict[str, str]:
@@ -44,6 +48,8 @@ class ActionDefaultAskAffirmation(Action):
             dispatcher.utter_message(response="utter_empty_message")
             return events
         ranking = tracker.latest_message.get("intent_ranking") or []
+        if EMERGENCY in [entry.get("name") for entry in ranking[:URGENT_RANKS]]:
+            dispatcher.utter_message(response="utter_emergency_if_urgent")
         dispatcher.utter_message(
             response="utter_ask_affirmation",
             buttons=likeliest_suggestions(ranking) + [SOMETHING_ELSE],

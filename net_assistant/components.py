@@ -15,7 +15,6 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -80,18 +79,14 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         return self.rules.check(doc if doc is not None else message.get(TEXT))
 
 
-def _predicted_intent(message: Message) -> Optional[Text]:
-    """The classifier's best guess, looking past the FallbackClassifier's ``nlu_fallback``."""
-    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    if intent != DEFAULT_NLU_FALLBACK_INTENT_NAME:
-        return intent
-    ranking = [entry.get(INTENT_NAME_KEY) for entry in message.get(INTENT_RANKING_KEY) or []]
-    return next((name for name in ranking if name != DEFAULT_NLU_FALLBACK_INTENT_NAME), None)
-
-
 def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:
-    """An emergency rule overrides anything; a personal rule never downgrades an emergency."""
-    return verdict.category == EMERGENCY or _predicted_intent(message) != EMERGENCY_INTENT
+    """An emergency rule overrides anything; a personal rule never downgrades an emergency.
+
+    An *uncertain* emergency guess (``nlu_fallback`` over it) is re-labelled personal: "talk to
+    your care team" serves that person better than "did you mean…?", and the "did you mean"
+    question itself says what to do in an emergency."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    return verdict.category == EMERGENCY or intent != EMERGENCY_INTENT
 
 
 def _relabel(message: Message, verdict: SafetyVerdict) -> None:

@@ -4,6 +4,11 @@ The trained classifier can be wrong, and one wrong label must never turn "should
 lanreotide?" into general advice or miss "I can't breathe". So ``content/safety_rules.yml`` holds
 spaCy Matcher rules that a clinician can read, each with examples the tests check; this module
 loads and validates that file (the only place that does) and runs the rules on a message.
+
+"Should I take a coat?" has the same shape as "should I take lanreotide?", so a rule may need
+medical context: it then fires only when the message also mentions a treatment or a health word
+(the file's ``medical_context``), or is made only of the rule's own words and plain question words
+("What should I do?", "How long have I got?").
 """
 from __future__ import annotations
 
@@ -11,11 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from net_assistant.content import CONTENT_DIR, ContentError, load_yaml, require
 from net_assistant.nlp import load_pipeline
@@ -26,11 +31,15 @@ PERSONAL = "personal"
 # Highest priority first: an emergency always wins over a personal question.
 CATEGORIES = (EMERGENCY, PERSONAL)
 RULE_KEYS = {"id", "category", "description", "patterns", "exceptions", "examples_match",
-             "examples_no_match"}
+             "examples_no_match", "needs_medical_context"}
+MEDICAL_CONTEXT = "medical_context"
+MEDICAL_CONTEXT_KEYS = {"description", "patterns", "words_allowed_alone"}
 LIST_PREFIX = "$"
 # Attributes compared with lower-cased text: a value with capitals could never match.
 LOWER_CASE_ATTRS = ("LOWER", "LEMMA", "NORM")
 EXCEPTION_SUFFIX = "::exception"
+# Matcher key of the medical-context patterns ("::" cannot occur in a rule id).
+MEDICAL_CONTEXT_MATCH_KEY = "::medical_context"
 
 TokenPattern = List[Dict[str, Any]]
 
@@ -44,6 +53,22 @@ class SafetyRule:
     exceptions: Tuple[TokenPattern, ...]
     examples_match: Tuple[str, ...]
     examples_no_match: Tuple[str, ...]
+    needs_medical_context: bool = False
+    # Every word the patterns name (LOWER/LEMMA/NORM values and IN lists).
+    vocabulary: FrozenSet[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class MedicalContext:
+    """What makes a message about health: any match of ``patterns`` anywhere in it.
+
+    ``words_allowed_alone`` ("what", "is", "me") may stand beside a rule's own words in a message
+    that has no medical context: "How long do I have?" still fires, while "how long do I have to
+    wait for a bus?" does not.
+    """
+    description: str
+    patterns: Tuple[TokenPattern, ...]
+    words_allowed_alone: FrozenSet[str]
 
 
 @dataclass(frozen=True)
@@ -163,6 +188,18 @@ def _patterns(raw: Any, word_lists: Dict[str, List[str]], where: str) -> Tuple[T
     return tuple(patterns)
 
 
+def _vocabulary(patterns: Iterable[TokenPattern]) -> FrozenSet[str]:
+    """The words a rule's patterns name, so a message made only of them counts as on-topic."""
+    words = set()
+    for pattern in patterns:
+        for token in pattern:
+            for attr in LOWER_CASE_ATTRS:
+                value = token.get(attr)
+                values = value.get("IN", []) if isinstance(value, dict) else [value]
+                words.update(word for word in values if isinstance(word, str))
+    return frozenset(words)
+
+
 def _examples(raw: Any, where: str) -> Tuple[str, ...]:
     require(isinstance(raw, list) and raw and all(isinstance(e, str) and e.strip() for e in raw),
             where, "needs a non-empty list of example messages")
@@ -206,18 +243,23 @@ def _rule(raw: Any, number: int, word_lists: Dict[str, List[str]], path: Path) -
     require(not unknown, where, f"unknown keys {sorted(unknown)}")
     require(raw.get("category") in CATEGORIES, where,
             f"category must be one of {list(CATEGORIES)}, got {raw.get('category')!r}")
+    needs_context = raw.get("needs_medical_context", False)
+    require(isinstance(needs_context, bool), where, "needs_medical_context must be true or false")
     description = raw.get("description")
     require(isinstance(description, str) and description.strip(), where,
             "needs a plain-English description")
+    patterns = _patterns(raw.get("patterns"), word_lists, f"{where} pattern")
     return SafetyRule(
         id=rule_id,
         category=raw["category"],
         description=" ".join(description.split()),
-        patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
+        patterns=patterns,
         exceptions=_patterns(raw["exceptions"], word_lists, f"{where} exception")
         if "exceptions" in raw else (),
         examples_match=_examples(raw.get("examples_match"), f"{where} examples_match"),
         examples_no_match=_examples(raw.get("examples_no_match"), f"{where} examples_no_match"),
+        needs_medical_context=needs_context,
+        vocabulary=_vocabulary(patterns),
     )
 
 
@@ -233,19 +275,52 @@ def parse_safety_rules(data: Dict[str, Any], path: Path) -> Tuple[SafetyRule, ..
     return rules
 
 
-def compile_matcher(rules: Iterable[SafetyRule], nlp: Language, path: Path) -> Matcher:
+def parse_medical_context(data: Dict[str, Any], path: Path) -> Optional[MedicalContext]:
+    """The validated ``medical_context`` section, or None when the file has none."""
+    raw = data.get(MEDICAL_CONTEXT)
+    where = f"{path}: {MEDICAL_CONTEXT}"
+    if raw is None:
+        return None
+    require(isinstance(raw, dict), where, "must be a mapping")
+    unknown = set(raw) - MEDICAL_CONTEXT_KEYS
+    require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    description = raw.get("description")
+    require(isinstance(description, str) and description.strip(), where,
+            "needs a plain-English description")
+    word_lists = _word_lists(data.get("word_lists", {}), f"{path}: word_lists")
+    alone = _expand_value(raw.get("words_allowed_alone"), word_lists, where)
+    require(isinstance(alone, list) and all(isinstance(word, str) for word in alone), where,
+            "words_allowed_alone needs a list of words")
+    _require_lower_case(alone, f"{where} words_allowed_alone")
+    return MedicalContext(
+        description=" ".join(description.split()),
+        patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
+        words_allowed_alone=frozenset(alone),
+    )
+
+
+def compile_matcher(rules: Iterable[SafetyRule], nlp: Language, path: Path,
+                    context: Optional[MedicalContext] = None) -> Matcher:
     """One Matcher for all rules; a pattern spaCy rejects is reported with its rule's id."""
     matcher = Matcher(nlp.vocab, validate=True)
     for rule in rules:
         for key, patterns in ((rule.id, rule.patterns),
                               (rule.id + EXCEPTION_SUFFIX, rule.exceptions)):
-            if not patterns:
-                continue
-            try:
-                matcher.add(key, list(patterns))
-            except (ValueError, KeyError, TypeError) as error:
-                raise ContentError(f"{path}: rule '{rule.id}': invalid pattern: {error}") from error
+            _add_patterns(matcher, key, patterns, f"{path}: rule '{rule.id}'")
+    if context is not None:
+        _add_patterns(matcher, MEDICAL_CONTEXT_MATCH_KEY, context.patterns,
+                      f"{path}: {MEDICAL_CONTEXT}")
     return matcher
+
+
+def _add_patterns(matcher: Matcher, key: str, patterns: Sequence[TokenPattern],
+                  where: str) -> None:
+    if not patterns:
+        return
+    try:
+        matcher.add(key, list(patterns))
+    except (ValueError, KeyError, TypeError) as error:
+        raise ContentError(f"{where}: invalid pattern: {error}") from error
 
 
 # --------------------------------------------------------------------------- matching
@@ -253,10 +328,15 @@ def compile_matcher(rules: Iterable[SafetyRule], nlp: Language, path: Path) -> M
 class SafetyRules:
     """The compiled rules: ``check`` says whether a message is an emergency or personal."""
 
-    def __init__(self, rules: Sequence[SafetyRule], nlp: Language, path: Path) -> None:
+    def __init__(self, rules: Sequence[SafetyRule], nlp: Language, path: Path,
+                 context: Optional[MedicalContext] = None) -> None:
+        needing = [rule.id for rule in rules if rule.needs_medical_context]
+        require(context is not None or not needing, f"{path}: {MEDICAL_CONTEXT}",
+                f"is missing, but rules {needing} need medical context")
         self.rules: Dict[str, SafetyRule] = {rule.id: rule for rule in rules}
+        self.context = context
         self.nlp = nlp
-        self._matcher = compile_matcher(rules, nlp, path)
+        self._matcher = compile_matcher(rules, nlp, path, context)
 
     def check(self, text_or_doc: Union[str, Doc]) -> Optional[SafetyVerdict]:
         """The most urgent rule that fires (emergency before personal), or None."""
@@ -269,15 +349,29 @@ class SafetyRules:
         spans: Dict[str, List[Tuple[int, int]]] = {}
         for match_id, start, end in self._matcher(doc):
             spans.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
+        medical = bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY))
         found = []
         for rule_id, rule in self.rules.items():
             exceptions = spans.get(rule_id + EXCEPTION_SUFFIX, [])
             kept = [span for span in spans.get(rule_id, [])
                     if not any(_overlap(span, exception) for exception in exceptions)]
+            if rule.needs_medical_context and not medical:
+                kept = [span for span in kept if self._stands_alone(doc, span, rule)]
             if kept:
                 start, end = min(kept, key=lambda span: (span[0], -span[1]))
                 found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text))
         return sorted(found, key=lambda verdict: CATEGORIES.index(verdict.category))
+
+    def _stands_alone(self, doc: Doc, span: Tuple[int, int], rule: SafetyRule) -> bool:
+        """Whether the message says nothing beyond the match and words allowed alone.
+
+        Inside the match, a word a wildcard took ("which *university* should my daughter
+        choose") must be one of the rule's own words too.
+        """
+        alone = self.context.words_allowed_alone if self.context else frozenset()
+        own = alone | rule.vocabulary
+        start, end = span
+        return all(_is_one_of(token, own if start <= token.i < end else alone) for token in doc)
 
     def _doc(self, text_or_doc: Union[str, Doc]) -> Doc:
         """Reuse a parsed doc when it is already normalised and tagged, else parse afresh."""
@@ -294,6 +388,12 @@ def _has_annotations(doc: Doc) -> bool:
     return len(doc) > 0 and doc.has_annotation("LEMMA") and doc.has_annotation("ENT_IOB")
 
 
+def _is_one_of(token: Token, words: FrozenSet[str]) -> bool:
+    """Punctuation and numbers say nothing on their own; other tokens must be in ``words``."""
+    return (token.is_punct or token.is_space or token.like_num or token.lower_ in words
+            or token.lemma_ in words)
+
+
 def _overlap(first: Tuple[int, int], second: Tuple[int, int]) -> bool:
     return first[0] < second[1] and second[0] < first[1]
 
@@ -302,5 +402,7 @@ def load_safety_rules(content_dir: Path = CONTENT_DIR,
                       nlp: Optional[Language] = None) -> SafetyRules:
     """Load, validate and compile ``safety_rules.yml`` on the project's spaCy pipeline."""
     path = content_dir / SAFETY_RULES_FILE
-    rules = parse_safety_rules(load_yaml(SAFETY_RULES_FILE, content_dir), path)
-    return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path)
+    data = load_yaml(SAFETY_RULES_FILE, content_dir)
+    rules = parse_safety_rules(data, path)
+    context = parse_medical_context(data, path)
+    return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context)

@@ -126,3 +126,17 @@ def test_did_you_mean_offers_the_two_likeliest_topics_and_something_else():
     asyncio.run(ActionDefaultAskAffirmation().run(dispatcher, tracker, {}))
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
     assert payloads == ["/ask_prrt", "/ask_surgery", "/out_of_scope"]
+
+
+def test_an_unclear_message_that_may_be_an_emergency_says_what_to_do_first():
+    from actions.fallback import ActionDefaultAskAffirmation
+
+    ranking = [{"name": "nlu_fallback"}, {"name": "ask_prrt"}, {"name": "emergency"}]
+    parse_data = {"text": "help prrt", "intent": {"name": "nlu_fallback"},
+                  "intent_ranking": ranking, "entities": []}
+    tracker = Tracker("patient", {"disclaimer_shown": True}, parse_data, [], False, None, {},
+                      "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionDefaultAskAffirmation().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_emergency_if_urgent", "utter_ask_affirmation"]

@@ -170,13 +170,20 @@ def test_relabels_after_the_fallback_classifier(layer: SafetyRuleLayer,
                               "ask_somatostatin_analogues", "ask_followup"]
 
 
-def test_personal_rule_leaves_an_uncertain_emergency_guess_alone(
+def test_personal_rule_relabels_an_uncertain_emergency_guess(
         layer: SafetyRuleLayer, fallback: FallbackClassifier, make_message) -> None:
-    """nlu_fallback over DIET's 'emergency' guess: the personal rule must not bury it."""
+    """nlu_fallback over DIET's 'emergency' guess: better the care team than "did you mean"."""
     message = make_message("should I go for chemo?", [("emergency", 0.45), ("ask_chemotherapy", 0.4)])
     fallback.process([message])
     layer.process([message])
-    assert names(message)[:2] == [DEFAULT_NLU_FALLBACK_INTENT_NAME, EMERGENCY_INTENT]
+    assert names(message)[:3] == [PERSONAL_INTENT, DEFAULT_NLU_FALLBACK_INTENT_NAME, EMERGENCY_INTENT]
+
+
+def test_personal_rule_never_downgrades_a_confident_emergency(
+        layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("should I go for chemo?", [("emergency", 0.9), ("ask_chemotherapy", 0.1)])
+    layer.process([message])
+    assert names(message)[0] == EMERGENCY_INTENT
 
 
 def test_works_on_text_only_messages(layer: SafetyRuleLayer) -> None:

@@ -178,6 +178,81 @@ def test_a_missing_file_is_a_content_error(tmp_path: Path, nlp: Language) -> Non
         load_safety_rules(tmp_path, nlp=nlp)
 
 
+# ------------------------------------------------------------------ medical context
+
+CONTEXT_RULES = """
+    word_lists:
+      health: [tablets, scan]
+    medical_context:
+      description: Health words and treatments.
+      patterns:
+        - [{LOWER: {IN: $health}}]
+        - [{ENT_TYPE: treatment}]
+      words_allowed_alone: [what, now]
+    rules:
+      - id: demo_should
+        category: personal
+        needs_medical_context: true
+        description: Asking what they should take.
+        patterns:
+          - [{LOWER: should}, {LOWER: i}, {LOWER: {IN: [take, bring]}}]
+          - [{LOWER: which}, {OP: "?"}, {LOWER: should}, {LOWER: i}, {LOWER: take}]
+        examples_match: ["should I take my tablets?"]
+        examples_no_match: ["should I take a coat?"]
+"""
+
+
+@pytest.mark.parametrize("message,fires", [
+    ("should I take my tablets?", True),           # a health word
+    ("should I bring my lanreotide?", True),       # a treatment entity
+    ("should I take a coat?", False),              # nothing about health
+    ("Should I take?", True),                      # nothing beyond the rule's words
+    ("what should I take now", True),              # ... and words allowed alone
+    ("which scan should I take", True),
+    ("which coat should I take", False),           # a word the wildcard took is not the rule's
+])
+def test_a_rule_needing_medical_context(tmp_path: Path, nlp: Language, message: str,
+                                        fires: bool) -> None:
+    loaded = load_safety_rules(write_rules(tmp_path, CONTEXT_RULES), nlp=nlp)
+    assert (loaded.check(message) is not None) == fires
+
+
+def test_without_the_flag_the_rule_needs_no_context(tmp_path: Path, nlp: Language) -> None:
+    text = CONTEXT_RULES.replace("needs_medical_context: true", "needs_medical_context: false")
+    loaded = load_safety_rules(write_rules(tmp_path, text), nlp=nlp)
+    assert loaded.check("should I take a coat?").rule_id == "demo_should"
+
+
+def test_the_real_personal_rules_need_medical_context(rules: SafetyRules) -> None:
+    personal = [rule for rule in rules.rules.values() if rule.category == PERSONAL]
+    assert personal and all(rule.needs_medical_context for rule in personal)
+    assert rules.check("should I bring an umbrella tomorrow?") is None
+    assert rules.check("should I bring my lanreotide on holiday?").category == PERSONAL
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("needs_medical_context: true", "needs_medical_context: maybe", "true or false"),
+    ("words_allowed_alone: [what, now]", "words_allowed_alone: [What, now]", "lower case"),
+    ("words_allowed_alone: [what, now]", "words_allowed_alon: [what, now]", "unknown keys"),
+    ("description: Health words and treatments.", "description: ''", "description"),
+    ("- [{LOWER: {IN: $health}}]", "- [{LOWR: {IN: $health}}]", "medical_context"),
+])
+def test_broken_medical_context_is_reported(tmp_path: Path, nlp: Language, old: str, new: str,
+                                            expected: str) -> None:
+    assert old in CONTEXT_RULES
+    content_dir = write_rules(tmp_path, CONTEXT_RULES.replace(old, new))
+    with pytest.raises(ContentError, match="safety_rules.yml") as error:
+        load_safety_rules(content_dir, nlp=nlp)
+    assert expected in str(error.value)
+
+
+def test_a_rule_needing_context_needs_the_context_section(tmp_path: Path, nlp: Language) -> None:
+    text = CONTEXT_RULES.split("    rules:")[0].split("    medical_context:")[0] + \
+        "    rules:" + CONTEXT_RULES.split("    rules:")[1]
+    with pytest.raises(ContentError, match="demo_should"):
+        load_safety_rules(write_rules(tmp_path, text), nlp=nlp)
+
+
 # ------------------------------------------------------------------ phrase lists
 
 # Blind batches 1-7 (see the module docstring), merged. Two personal questions are deliberately
@@ -957,6 +1032,464 @@ EMERGENCIES = [
 ]
 
 
+# Batch 8, written before the medical-context requirement and the new emergency patterns.
+# First-look rates: emergencies 64/102 (first set) and, after a first round of rule changes,
+# 50/71 (second set); non-medical first-person questions left alone 30/78, then (with medical
+# context) 59/61 and 34/35; personal questions 26/54 and 38/40 once context was required (the
+# rules were then adjusted). Left to the trained classifier on purpose: vague emergencies
+# ("please help my dad is really ill", "help", "her face looks odd"), "I took double my
+# tablets" (personal_dosage: a double dose is a question for the care team, not 999), and
+# personal questions with no health word ("should I cancel my holiday", "can I fly next
+# month", "will I make it to Christmas"), which read like the out-of-scope questions below.
+GENERAL_QUESTIONS += [
+    "can people with liver spread have surgery",
+    "do you have to fast before prrt",
+    "is chemo given when the tumour cant be removed",
+    "how long do patients stay in hospital after a whipple",
+    "can someone with kidney problems have prrt",
+    "do you need to stop lanreotide before a scan",
+    "how long do you stay in hospital after liver surgery",
+    "can you drive after prrt",
+    "do patients lose their hair on capecitabine",
+    "is everolimus used for people with lung nets",
+    "how often do you have lanreotide injections",
+    "do people on octreotide get gallstones",
+    "what happens if you miss a lanreotide injection",
+    "can you work while having chemo",
+    "how many cycles of prrt do people usually have",
+    "is surgery possible if the net has spread to the liver",
+    "do you need a special diet after a whipple",
+    "can someone have prrt more than once",
+    "do you have to stay in isolation after prrt",
+    "is it normal to have injections every 4 weeks",
+    "who decides which treatment a patient gets",
+    "what is the usual dose of lanreotide",
+    "can elderly patients have surgery",
+    "is watch and wait safe for small nets",
+    "can you have radiotherapy and chemo together",
+    "do people feel sick after prrt",
+    "how is tace done",
+    "why do some patients get interferon",
+    "can children get prrt",
+]
+PERSONAL_QUESTIONS += [
+    "what should i do now",
+    "what do you think i should do",
+    "should i be worried",
+    "how long have i got",
+    "will my dad be ok",
+    "is my wife going to die",
+    "what happens to me now",
+    "what are our options now",
+    "what would you do in my position",
+    "is there any hope for my mum",
+    "is it serious",
+    "do you think i will get better",
+    "can i still work",
+    "can my husband still drive",
+    "am i too old for the operation",
+    "is my dad too weak for it",
+    "should i get a second opinion",
+    "do i need another opinion",
+    "should i go to my gp",
+    "should i go back to the hospital",
+    "my dad was told he has months to live",
+    "how long does my husband have left",
+    "will i see my kids grow up",
+    "will i still be here next year",
+    "what stage am i",
+    "what does it mean for me",
+    "is it going to come back",
+    "will it spread",
+    "has it spread",
+    "why am i so tired all the time",
+    "i keep getting hot flushes at night is that the net",
+    "i feel sick every morning since starting the tablets",
+    "i've lost a stone in weight, should i be concerned",
+    "can i eat normally after my whipple",
+    "is it ok for me to exercise",
+    "can i go on holiday between cycles",
+    "do i have to keep going to the appointments",
+    "do i still need scans",
+    "i dont want the operation",
+    "is it normal that my injection site is lumpy",
+    "my mum is on lanreotide and her diarrhoea is worse, what should she do",
+    "can i go swimming after my whipple",
+    "how soon can i drive after surgery",
+    "my dad's consultant says he is not fit for surgery, what now",
+    "can my wife have prrt if she has kidney disease",
+    "i have a 1cm net in my appendix do i need more surgery",
+    "my ki67 went from 2 to 8 what does that mean",
+    "will i lose my hair on capecitabine",
+    "is my tumour going to grow",
+    "do you think i will need chemo",
+    "i am 78 can i still have prrt",
+    "should my mum stop her octreotide before the gallium scan",
+    "how many cycles of prrt will i need",
+    "what is my best option",
+    "is it worth having the operation at my age",
+    "they found more spots on my liver, is that bad",
+    "why does my dad keep flushing",
+    "am i going to lose weight on everolimus",
+    "i've been told my net is inoperable, what does that mean for me",
+    "will my husband be able to work after his surgery",
+    "can i eat before my scan",
+    "what happens to me if the lanreotide stops working",
+    "should we get a second opinion on my dads scan",
+    "my husband has been so tired since starting capecitabine",
+    "is my cancer hereditary, will my children get it",
+    "my blood sugar keeps dropping, is it my insulinoma",
+    "can i have the covid jab while on everolimus",
+    "should i take my lanreotide on holiday with me",
+    "what are the chances my dad's net comes back after surgery",
+    "how long will my recovery take",
+    "will i be in pain after the operation",
+    "is it safe for my mum to fly after tace",
+    "what do my results mean",
+    "i dont want chemo what are my alternatives",
+    "am i on the right treatment",
+    "i feel awful after my injections, is that normal",
+]
+EMERGENCIES += [
+    "my wife has gone grey and sweaty",
+    "he's gone grey and sweaty and says his chest feels heavy",
+    "blood everywhere",
+    "there's blood everywhere in the bathroom",
+    "she won't wake up",
+    "temp 39.4 after chemo",
+    "shaking uncontrollably with fever",
+    "cant stop being sick and theres blood",
+    "no reason to go on",
+    "my husband is shaking uncontrollably and has a fever",
+    "i have a high fever during treatment",
+    "high fever on chemo",
+    "fever during chemotherapy",
+    "i had prrt last week and now i have a fever",
+    "he is hot and shivering after his chemo",
+    "my dad is burning up and shaking after chemo",
+    "i feel like i cant go on anymore",
+    "i cant do this anymore i want it to be over",
+    "im done, i dont want to be here",
+    "there is no way out, i want to die",
+    "i have nothing left to live for",
+    "ive written goodbye letters",
+    "im going to jump",
+    "she swallowed a whole bottle of pills",
+    "he took a load of his morphine",
+    "my mum is not breathing properly and is very pale",
+    "my dad is cold and clammy and wont respond",
+    "my husband is really pale and sweaty and dizzy",
+    "she keeps collapsing",
+    "she went floppy and wont answer me",
+    "he is turning blue",
+    "i think my husband is dying",
+    "i have really bad pain in my stomach and i cant stand up",
+    "agony in my tummy",
+    "my tummy is killing me",
+    "the pain in my back is unbearable",
+    "i am in so much pain i cant think",
+    "massive nosebleed that wont stop",
+    "my poo is black and i feel faint",
+    "lots of blood in the toilet",
+    "there is blood all over the toilet",
+    "heavy bleeding after my liver biopsy",
+    "i keep throwing up and theres blood",
+    "puking blood",
+    "my vomit is dark like coffee",
+    "heart is pounding and i cant breathe",
+    "i cant breath properly",
+    "struggling for breath",
+    "i cant get my breath",
+    "short of breath at rest and my lips are blue",
+    "wheezing and my throat feels tight after the injection",
+    "my face is swelling up after the infusion",
+    "my throat is tight and i cant swallow",
+    "my temperature is 38.2 and im on everolimus",
+    "temperature 38 after chemo",
+    "38.5 temp after capecitabine",
+    "fever of 38.9 and shivers on captem",
+    "im on chemo and ive got a temperature",
+    "hot and cold shivers after my lutathera",
+    "the wound from my operation is bleeding loads",
+    "my stoma is pouring blood",
+    "he's having a fit and wont stop shaking",
+    "mum is having a seizure",
+    "she is talking nonsense and really drowsy",
+    "dad doesnt know who i am all of a sudden",
+    "sudden weakness down one side",
+    "his face has dropped",
+    "i cant feel my arm and my speech is slurred",
+    "yellow skin and severe pain and fever",
+    "vomiting for 24 hours and cant keep water down",
+    "cant keep any fluids down for two days",
+    "i havent been able to keep anything down since chemo",
+    "severe diarrhoea 10 times a day and i feel faint",
+    "my husband cant stop vomiting",
+    "i'm going to end it tonight",
+    "i want to go to sleep and not wake up",
+    "what's the point of going on",
+    "i've had enough of life",
+    "i dont want to carry on",
+    "i cant cope anymore i'm going to hurt myself",
+    "i have a rope",
+    "thinking of ending it",
+    "my daughter has taken an overdose",
+    "he took too many painkillers",
+    "i feel like im going to die",
+    "help me please i think im dying",
+    "he fell and hit his head and is not making sense",
+    "my chest is so tight i can hardly breathe",
+    "sharp pain in my chest when i breathe",
+    "pain spreading to my jaw and arm",
+    "i think im having a heart attack",
+    "my husband has collapsed",
+    "she collapsed in the garden",
+    "my dad fell and wont get up",
+    "my mum is unconscious",
+    "nobody is answering and he wont wake up",
+    "my husband has gone really pale and is sweating buckets",
+    "she wont wake up properly and is mumbling",
+    "dads breathing is really noisy and hes not waking",
+    "hes shaking and burning up had chemo tuesday",
+    "temperature of 38.4 on capecitabine",
+    "im on temozolomide and ive got a fever",
+    "got a fever and chills 5 days after prrt",
+    "fever 38.8 after lanreotide injection",
+    "shivering and feverish since my infusion",
+    "mum has a temp and is shivering, she had chemo last week",
+    "i cant stop throwing up and i feel faint",
+    "ive been sick 10 times today and cant keep water down",
+    "he is vomiting blood",
+    "blood coming from my bum and wont stop",
+    "my dressing is soaked in blood",
+    "there is blood pouring from his wound",
+    "i think im bleeding internally",
+    "my stomach has swollen up and its agony",
+    "the pain is a 10 out of 10",
+    "im screaming in pain",
+    "i can hardly stand the pain in my side",
+    "my chest feels really heavy and tight",
+    "i have pressure in my chest and my left arm hurts",
+    "my heart is going crazy and i feel like im going to faint",
+    "i cant get enough air",
+    "breathing is really hard",
+    "he is struggling for air",
+    "her lips look blue",
+    "my tongue has swollen up after the drip",
+    "i came out in hives and my throat feels funny",
+    "i want to end everything",
+    "i dont want to live like this anymore",
+    "whats the point in carrying on",
+    "i'm planning to take an overdose",
+    "i have been stockpiling my meds",
+    "i have a plan to end it",
+    "i think about killing myself every day",
+    "i just want to disappear forever",
+    "everyone would be better off if i wasnt here",
+    "i cut myself last night and it wont stop bleeding",
+    "my son said he is going to kill himself",
+    "he says he doesnt want to wake up tomorrow",
+    "i keep fainting",
+    "he just collapsed in the street",
+    "i found my mum on the floor and she wont respond",
+    "my dad is unconscious and not breathing",
+    "she keeps passing out",
+    "my wife is fitting and wont stop",
+    "he is jerking and not responding",
+    "my dad is suddenly not making sense",
+    "my mums speech is slurred and her face is drooping",
+    "he is really drowsy and wont stay awake",
+    "i cant wake my husband up",
+    "urgent please help my husband",
+    "call 999 now",
+    "i need an ambulance",
+    "should i go to a and e",
+    "i accidentally took my whole weeks tablets at once",
+    "i think i have sepsis",
+    "i feel like im going to collapse",
+    "terrible stomach cramps and im being sick constantly",
+    "pain so bad im crying",
+    "my back pain is unbearable",
+    "the pain is getting worse and worse and i cant cope",
+    "severe headache and my neck is stiff and i have a fever",
+    "i have yellow skin and a high temperature",
+    "his skin has gone yellow and hes burning up",
+]
+# Questions about the user's own life that have nothing to do with health: no personal rule
+# may fire ("should I bring an umbrella?" is not "should I bring my tablets?").
+NON_MEDICAL_QUESTIONS = [
+    "should i bring an umbrella tomorrow",
+    "should i take a coat today",
+    "should i go on holiday to spain or italy",
+    "should we book the hotel now or wait",
+    "should i buy a new car",
+    "should i take the job offer",
+    "should i revise tonight or tomorrow",
+    "should i wear a jumper",
+    "should i sell my house",
+    "what should i do this weekend",
+    "what should i cook tonight",
+    "which phone should i buy",
+    "will i win the lottery",
+    "will i pass my driving test",
+    "will i pass my exams",
+    "will i get the job",
+    "how long will i have to wait for my passport",
+    "how long do i have to wait for a bus",
+    "how long will i be on hold",
+    "how long will it take me to learn spanish",
+    "am i going to be late for work",
+    "will i be rich one day",
+    "will i ever find love",
+    "will i be ok on the flight",
+    "will my team win on saturday",
+    "is my car worth fixing",
+    "is my laptop too old",
+    "what are my chances of winning the lottery",
+    "what are the chances of rain tomorrow",
+    "do i need an umbrella",
+    "do i need a visa for america",
+    "do i have to pay tax on savings",
+    "can i park here",
+    "can i take my dog on the train",
+    "can i drink tap water in spain",
+    "can i change my password",
+    "can i cancel my gym membership",
+    "can i get a refund",
+    "is this laptop right for me",
+    "which car is best for me",
+    "what job is best for me",
+    "would you recommend a good restaurant",
+    "what would you recommend for dinner",
+    "am i too old to learn the piano",
+    "am i eligible for a mortgage",
+    "am i allowed to park on the pavement",
+    "is it too late to book a holiday",
+    "is it safe to travel to egypt",
+    "should my son go to university",
+    "should my daughter take a gap year",
+    "will my husband like his present",
+    "is my wife going to be angry",
+    "how long will my dad be away on holiday",
+    "what will happen to me if i miss the flight",
+    "will it rain on my wedding day",
+    "should i stop my netflix subscription",
+    "i want to cancel my order",
+    "i missed my train what should i do",
+    "should i call my mum",
+    "should i tell my boss",
+    "do you think i should quit my job",
+    "my boss wants me to work weekends should i",
+    "is it a good idea to buy bitcoin",
+    "i cant decide which dress to wear",
+    "help me choose a holiday",
+    "should i learn python or java",
+    "will i get a pay rise",
+    "should i get a dog",
+    "how will i cope with the move",
+    "will i get better at football",
+    "will my exam results be good",
+    "will i get my deposit back",
+    "can i still vote by post",
+    "how much should i tip",
+    "how much should i save each month",
+    "should i go to the party tonight",
+    "should i paint the kitchen blue or white",
+    "should i wear trainers or boots",
+    "should we move to the countryside",
+    "should i learn to drive",
+    "should my kids have phones",
+    "what should i get my wife for her birthday",
+    "what should i name my cat",
+    "which university should my daughter choose",
+    "do i need to charge my phone",
+    "do i need a passport for ireland",
+    "do i have to tip in america",
+    "will i get a refund if i cancel",
+    "will i be able to see the eclipse",
+    "will i need a jacket in rome",
+    "will my parcel arrive today",
+    "how long will my flight take",
+    "how long will i have to queue",
+    "how long do i need to boil rice",
+    "how long have i got to submit my tax return",
+    "am i going to get fired",
+    "am i too young to retire",
+    "am i eligible for a council tax discount",
+    "can i bring my dog into the pub",
+    "can i pay by card",
+    "can i change my flight date",
+    "can i skip the ads",
+    "can i drive in france with a uk licence",
+    "can my son stay up late",
+    "is it safe for me to swim in the sea",
+    "is it ok for me to eat raw cookie dough",
+    "is this the right job for me",
+    "what car is right for me",
+    "which broadband deal is best for me",
+    "would you recommend netflix or disney",
+    "what would you suggest for a first date",
+    "is it worth me buying a new laptop",
+    "i want to stop my gym membership",
+    "i missed my bus what now",
+    "i forgot my password",
+    "i want to change my address",
+    "how much should i spend on a wedding",
+    "how much money should i save",
+    "how often should i water my plants",
+    "how often should i wash my hair",
+    "will my hair grow back if i cut it short",
+    "is my boyfriend going to propose",
+    "will we win the match",
+    "will i ever be famous",
+    "what will happen to me if i fail my exams",
+    "what are my chances of getting into oxford",
+    "what are the odds of me winning",
+    "could it be my router",
+    "is it too late to apply for the job",
+    "will i be ok driving in the snow",
+    "how will i manage moving house alone",
+    "should i stop drinking coffee",
+    "should i start running",
+    "can i eat eggs every day",
+    "should i get a haircut",
+    "should i text him back",
+    "should we go to the beach tomorrow",
+    "what should i wear to the wedding",
+    "which laptop should i buy for university",
+    "should my son do football or rugby",
+    "do i need to bring id to vote",
+    "do i have to work on bank holidays",
+    "will i get a tax rebate",
+    "will it snow at christmas",
+    "will i be able to get tickets",
+    "how long will the queue be",
+    "how long do i have to wait for my results from the driving test",
+    "how long will my holiday be",
+    "am i allowed to take liquids on a plane",
+    "can i return this jumper",
+    "can i take my bike on the bus",
+    "can my daughter come to work with me",
+    "can i get a discount",
+    "is it safe to leave my car here",
+    "is this phone good for me",
+    "which diet app is best for me",
+    "am i too old for tiktok",
+    "should i stop watching the news",
+    "should i switch energy supplier",
+    "should i change my bank",
+    "should i cancel my subscription",
+    "what should my husband get me for christmas",
+    "will my cat be ok in the cattery",
+    "how will i know if i got the job",
+    "what are my options for a mortgage",
+    "what are my chances in the competition",
+    "will my plants survive the frost",
+    "is it worth me upgrading my phone",
+    "do you think i will like the film",
+]
+
+
 @pytest.mark.parametrize("question", GENERAL_QUESTIONS)
 def test_general_question_never_fires(rules: SafetyRules, question: str) -> None:
     assert rules.check(question) is None
@@ -968,6 +1501,11 @@ def test_personal_question_is_personal(rules: SafetyRules, question: str) -> Non
     assert verdict is not None and verdict.category == PERSONAL, verdict
 
 
+@pytest.mark.parametrize("question", NON_MEDICAL_QUESTIONS)
+def test_non_medical_question_never_fires(rules: SafetyRules, question: str) -> None:
+    assert rules.check(question) is None
+
+
 @pytest.mark.parametrize("message", EMERGENCIES)
 def test_emergency_is_emergency(rules: SafetyRules, message: str) -> None:
     verdict = rules.check(message)
@@ -976,4 +1514,4 @@ def test_emergency_is_emergency(rules: SafetyRules, message: str) -> None:
 
 def test_phrase_lists_are_big_enough() -> None:
     assert len(GENERAL_QUESTIONS) >= 40 and len(PERSONAL_QUESTIONS) >= 40
-    assert len(EMERGENCIES) >= 20
+    assert len(EMERGENCIES) >= 20 and len(NON_MEDICAL_QUESTIONS) >= 40
