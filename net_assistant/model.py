@@ -16,6 +16,7 @@ from net_assistant.content import PROJECT_DIR
 
 MODELS_DIR = PROJECT_DIR / "models"
 MODEL_PREFIX = "net-assistant-"
+KEEP_MODELS = 3
 TRAINING_INPUTS = (
     "config.yml", "domain.yml", "data", "content/terminology.yml", "requirements.lock",
     "net_assistant/components.py",
@@ -53,7 +54,15 @@ def ensure_model(root: Path = PROJECT_DIR) -> Path:
             cwd=root,
             check=True,
         )
+        _prune(path.parent, keep=KEEP_MODELS)
     return path
+
+
+def _prune(models_dir: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest models, so ``models/`` does not grow without end."""
+    models = sorted(models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-keep]:
+        old.unlink()
 
 
 if __name__ == "__main__":

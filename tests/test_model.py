@@ -44,3 +44,18 @@ def test_the_model_file_is_named_after_the_fingerprint(project_copy):
     path = model_path(project_copy)
     assert path.parent == project_copy / "models"
     assert fingerprint(project_copy) in path.name and path.name.endswith(".tar.gz")
+
+
+def test_only_the_newest_models_are_kept(tmp_path):
+    import os
+
+    from net_assistant.model import _prune
+
+    for age, name in enumerate(["a", "b", "c", "d"]):
+        model = tmp_path / f"net-assistant-{name}.tar.gz"
+        model.write_text(name)
+        os.utime(model, (1000 + age, 1000 + age))
+    (tmp_path / "other.tar.gz").write_text("not ours")
+    _prune(tmp_path, keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "net-assistant-c.tar.gz", "net-assistant-d.tar.gz", "other.tar.gz"]
