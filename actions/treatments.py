@@ -29,6 +29,7 @@ def question_from(tracker: Tracker) -> Question:
         (message.get("intent") or {}).get("name"),
         message.get("entities") or [],
         tracker.get_slot("topic"),
+        tracker.get_slot("aspect"),
     )
 
 

@@ -14,6 +14,7 @@ from net_assistant.terminology import ASPECT_LABEL, TREATMENT_LABEL, Terminology
 # Overview terms ("treatments for NETs") also occur inside questions about one treatment
 # ("future treatments for NETs"), so they never override a specific intent.
 OVERVIEW = "treatment_options"
+FOLLOW_UP = "ask_followup"
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,15 @@ def resolve_question(
     intent: Optional[str],
     entities: Iterable[Dict[str, Any]],
     current_topic: Optional[str] = None,
+    current_aspect: Optional[str] = None,
 ) -> Question:
     """The treatment and aspect a message asks about.
 
     Topic: the treatment the intent names, unless the message names other treatments only
     (the entity ruler is precise, the classifier can confuse neighbours); else the treatment
     named in the message; else the one under discussion.
+    Aspect: the one the message asks about; a follow-up that only names another treatment
+    ("and for PRRT?" after "how is chemo given?") asks the same as before.
     """
     entities = list(entities)
     term_topics = [
@@ -56,5 +60,7 @@ def resolve_question(
 
     aspects = [terminology.aspect_for_term(term) for term in _entity_values(entities, ASPECT_LABEL)]
     aspect = terminology.most_specific_aspect(a for a in aspects if a)
+    if aspect is None and intent == FOLLOW_UP and named:
+        aspect = current_aspect
     focus = tuple(term for term, named_topic in term_topics if named_topic == topic)
     return Question(topic, aspect, focus)

@@ -52,3 +52,15 @@ def test_overview_terms_inside_a_specific_question_do_not_override_the_intent():
     question = resolve("ask_treatments_under_development",
                        [entity("treatment", "treatments for NETs")])
     assert question.topic == "treatments_under_development"
+
+
+def test_a_follow_up_naming_only_another_treatment_asks_the_same_question_about_it():
+    question = resolve_question(load_terminology(), "ask_followup",
+                                [entity("treatment", "PRRT")], "chemotherapy", "how_given")
+    assert (question.topic, question.aspect) == ("prrt", "how_given")
+
+
+def test_a_new_question_does_not_inherit_the_previous_aspect():
+    question = resolve_question(load_terminology(), "ask_prrt", [entity("treatment", "PRRT")],
+                                "chemotherapy", "how_given")
+    assert question.aspect is None
