@@ -23,6 +23,7 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from net_assistant.safety import EMERGENCY, PERSONAL, SafetyRules, SafetyVerdict, load_safety_rules
 
@@ -31,6 +32,11 @@ PERSONAL_INTENT = "personal_medical_question"
 INTENT_FOR_CATEGORY = {EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT}
 # Added to the parse data (tracker.latest_message["safety_rule"]) when a rule re-labels a message.
 SAFETY_RULE_KEY = "safety_rule"
+# Longer messages are cut to this many characters before the NLU reads them: the classifier's
+# cost grows with the square of the length (100,000 characters took ~50 s), and no question
+# needs more. The safety rules still read the whole message (ORIGINAL_TEXT_KEY).
+MAX_MESSAGE_CHARS = 2000
+ORIGINAL_TEXT_KEY = "original_text"
 
 
 @DefaultV1Recipe.register(
@@ -75,6 +81,8 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         """Reuses the doc ``SpacyNLP`` made when it is usable; ``check`` re-parses otherwise."""
         if not message.get(TEXT):
             return None
+        if message.get(ORIGINAL_TEXT_KEY):  # cut short for the classifier: read it all
+            return self.rules.check(message.get(ORIGINAL_TEXT_KEY))
         doc = message.get(SPACY_DOCS[TEXT])
         return self.rules.check(doc if doc is not None else message.get(TEXT))
 
@@ -105,3 +113,32 @@ def _relabel(message: Message, verdict: SafetyVerdict) -> None:
          "matched_text": verdict.matched_text},
         add_to_output=True,
     )
+
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class MessageLengthLimit(GraphComponent):
+    """Keeps an over-long message from tying up the server; first in the pipeline."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageLengthLimit:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if len(text) > MAX_MESSAGE_CHARS:
+                message.set(ORIGINAL_TEXT_KEY, text)
+                message.set(TEXT, text[:MAX_MESSAGE_CHARS])
+        return messages

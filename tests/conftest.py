@@ -54,8 +54,8 @@ class Chat:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.sender = sender
 
-    def send(self, message: str) -> "Turn":
-        return Turn(post_json(self.url, {"sender": self.sender, "message": message}))
+    def send(self, message: str, timeout: float = 60) -> "Turn":
+        return Turn(post_json(self.url, {"sender": self.sender, "message": message}, timeout))
 
 
 class Turn:

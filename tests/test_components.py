@@ -208,3 +208,26 @@ def test_config_runs_the_layer_right_after_the_fallback_classifier() -> None:
     nodes = model_config.predict_schema.nodes
     (layer_node,) = [name for name, node in nodes.items() if node.uses is SafetyRuleLayer]
     assert nodes[layer_node].needs["messages"].startswith("run_FallbackClassifier")
+
+
+def test_an_over_long_message_is_cut_for_the_classifier_but_checked_whole(
+        context: Dict, layer: SafetyRuleLayer) -> None:
+    from net_assistant.components import MAX_MESSAGE_CHARS, ORIGINAL_TEXT_KEY, MessageLengthLimit
+
+    text = "tell me about surgery " * 200 + "I can't breathe"
+    message = Message({TEXT: text})
+    MessageLengthLimit.create({}, **context).process([message])
+    assert len(message.get(TEXT)) == MAX_MESSAGE_CHARS
+    assert message.get(ORIGINAL_TEXT_KEY) == text
+    message.set(INTENT, {"name": "ask_surgery", "confidence": 0.9})
+    message.set(INTENT_RANKING_KEY, [{"name": "ask_surgery", "confidence": 0.9}])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == EMERGENCY_INTENT
+
+
+def test_a_message_of_normal_length_is_left_alone(context: Dict) -> None:
+    from net_assistant.components import ORIGINAL_TEXT_KEY, MessageLengthLimit
+
+    message = Message({TEXT: "what is PRRT?"})
+    MessageLengthLimit.create({}, **context).process([message])
+    assert message.get(TEXT) == "what is PRRT?" and message.get(ORIGINAL_TEXT_KEY) is None

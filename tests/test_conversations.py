@@ -129,9 +129,16 @@ def test_the_country_question_can_be_interrupted_and_stopped(chat):
 
 
 def test_garbage_input_gets_a_polite_answer(chat):
-    for message in ["", "   ", "?" * 3000, "<script>alert(1)</script>", "😀😀😀"]:
+    for message in ["", "   ", "?" * 3000, "<script>alert(1)</script>", "😀😀😀", "asdfghjkl"]:
         turn = chat.send(message)
-        assert turn.messages is not None
+        assert turn.texts and turn.kinds, message
+        assert set(turn.kinds) <= {"fallback", "smalltalk"}, (message, turn.kinds)
+
+
+def test_a_huge_message_is_answered_promptly_not_left_hanging(chat):
+    # Before the MessageLengthLimit component, 100,000 characters took about 50 s.
+    turn = chat.send("what is PRRT " * 8000, timeout=30)
+    assert turn.last("kind") == "answer" and turn.last("topic") == "prrt"
 
 
 def test_low_confidence_asks_did_you_mean_then_to_rephrase_then_hands_off(chat):
