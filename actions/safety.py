@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from actions.treatments import question_from
-from net_assistant.safety import load_safety_rules
 from net_assistant.terminology import load_terminology
 
 # The rule in content/safety_rules.yml whose emergencies need a crisis line as well.
@@ -51,8 +50,9 @@ class ActionEmergency(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        verdict = load_safety_rules().check(tracker.latest_message.get("text") or "")
-        self_harm = verdict is not None and verdict.rule_id == SELF_HARM_RULE
+        # The NLU safety layer records the rule that fired (net_assistant.components).
+        rule = (tracker.latest_message.get("safety_rule") or {}).get("rule_id")
+        self_harm = rule == SELF_HARM_RULE
         dispatcher.utter_message(
             response="utter_emergency_self_harm" if self_harm else "utter_emergency",
             json_message=metadata("emergency", self_harm=self_harm),
