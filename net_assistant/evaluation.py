@@ -19,6 +19,7 @@ from net_assistant.content import PROJECT_DIR
 HELDOUT_DIR = PROJECT_DIR / "tests" / "heldout"
 ESCALATED = {"personal_medical_question", "emergency"}
 REJECTED = {"out_of_scope", "nlu_fallback"}
+COUNTS = {"messages", "left_out_as_training"}  # figures that are counts, not shares
 TARGETS = {
     "treatment_intent_accuracy": 0.95,
     "personal_recall": 0.98,
@@ -47,23 +48,27 @@ def training_texts(nlu_dir: Path = PROJECT_DIR / "data" / "nlu") -> Set[str]:
     return {_normalised(m.get("text")) for m in load_data(str(nlu_dir)).intent_examples}
 
 
-def heldout_examples(
-    directory: Path = HELDOUT_DIR, exclude: Set[str] = frozenset()
-) -> List[Tuple[str, str, str]]:
-    """(file stem, text, intent) for every held-out example whose text is not in ``exclude``.
-
-    The set was written independently of the training data, but short messages ("hello",
-    "what is PRRT") were sometimes written identically by both authors; those are left out
-    so every figure is about messages the model never saw.
-    """
+def heldout_examples(directory: Path = HELDOUT_DIR) -> List[Tuple[str, str, str]]:
+    """(file stem, text, intent) for every example in the held-out set."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     examples = []
     for path in sorted(directory.glob("*.yml")):
         for message in load_data(str(path)).intent_examples:
-            if _normalised(message.get("text")) not in exclude:
-                examples.append((path.stem, message.get("text"), message.get("intent")))
+            examples.append((path.stem, message.get("text"), message.get("intent")))
     return examples
+
+
+def unseen(
+    examples: List[Tuple[str, str, str]], training: Set[str]
+) -> List[Tuple[str, str, str]]:
+    """The examples whose text is not also a training example.
+
+    The set was written independently of the training data, but short messages ("hello",
+    "what is PRRT") were sometimes written identically by both authors; those are left out
+    so every figure is about messages the model never saw.
+    """
+    return [example for example in examples if _normalised(example[1]) not in training]
 
 
 async def _predict(model: Path, examples: List[Tuple[str, str, str]]) -> List[Prediction]:
@@ -122,11 +127,9 @@ def meets_target(name: str, value: float) -> bool:
 
 
 def report(results: Dict[str, float], predictions: List[Prediction]) -> str:
-    left_out = len(heldout_examples()) - len(predictions)
-    lines = [f"held-out messages that are also training examples, left out: {left_out}",
-             f"{'figure':<28}{'value':>8}  target"]
+    lines = [f"{'figure':<28}{'value':>8}  target"]
     for name, value in results.items():
-        if name == "messages":
+        if name in COUNTS:
             lines.append(f"{name:<28}{value:>8}")
             continue
         target = ""
@@ -147,9 +150,11 @@ def report(results: Dict[str, float], predictions: List[Prediction]) -> str:
 
 def evaluate(model: Path) -> Tuple[Dict[str, float], List[Prediction]]:
     """Figures over the held-out messages that are not also training examples."""
-    examples = heldout_examples(exclude=training_texts())
+    everything = heldout_examples()
+    examples = unseen(everything, training_texts())
     predictions = asyncio.run(_predict(model, examples))
-    return figures(predictions), predictions
+    results = {**figures(predictions), "left_out_as_training": len(everything) - len(examples)}
+    return results, predictions
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from net_assistant.evaluation import (
     figures,
     heldout_examples,
     training_texts,
+    unseen,
     macro_f1,
     meets_target,
 )
@@ -35,7 +36,7 @@ def test_safety_figures_count_the_right_outcomes():
 
 def test_the_evaluated_heldout_set_is_big_enough_and_unseen_in_training():
     training = training_texts()
-    examples = heldout_examples(exclude=training)
+    examples = unseen(heldout_examples(), training)
     counts = {file: sum(1 for f, _, _ in examples if f == file) for file, _, _ in examples}
     assert counts["treatments"] >= 150 and counts["personal"] >= 60
     assert counts["emergency"] >= 20 and counts["general_lookalikes"] >= 40
