@@ -1,41 +1,79 @@
-"""Held-out evaluation of the NLU, safety layer included (``make eval``).
+"""End-to-end evaluation on the held-out sets (``make eval``).
 
-Parses every message in ``tests/heldout/`` with the trained model, exactly as the server
-would, and reports intent accuracy and macro F1 plus the safety figures the project commits
-to. The held-out set is never used for training (see tests/heldout/README.md).
+Every message goes through the trained model (NLU, safety layer, policies) and the real action
+server, as the first message of a new conversation; every dialogue turn by turn. What is judged
+is what the person sees: the kind of answer, its topic and the passages it quotes, not only the
+classifier's label. The sets are described in :mod:`net_assistant.heldout`; none is ever used
+for training, and only their per-category figures may guide changes.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import uuid
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set
 
 from net_assistant.content import PROJECT_DIR
+from net_assistant.heldout import (
+    ANSWER,
+    EMERGENCY,
+    ESCALATION,
+    FALLBACK,
+    GENERAL_CATEGORIES,
+    Case,
+    Dialogue,
+    first_set,
+    real_questions,
+    second_set,
+    second_set_dialogues,
+)
 
-HELDOUT_DIR = PROJECT_DIR / "tests" / "heldout"
-ESCALATED = {"personal_medical_question", "emergency"}
-REJECTED = {"out_of_scope", "nlu_fallback"}
-COUNTS = {"messages", "left_out_as_training"}  # figures that are counts, not shares
+COUNTS = {"messages", "dialogues", "left_out_as_training"}  # figures that are counts
+# Targets (issue #9), the same for every set. "at most" figures are listed in AT_MOST.
 TARGETS = {
-    "treatment_intent_accuracy": 0.95,
-    "personal_recall": 0.98,
+    "answer_accuracy": 0.95,
+    "passage_accuracy": 0.90,
+    "not_covered_on_answerable": 0.02,
+    "personal_recall": 1.0,
+    "false_escalation": 0.02,
     "emergency_recall": 1.0,
-    "false_escalation_rate": 0.03,  # at most
-    "out_of_scope_rejection": 0.90,
+    "out_of_scope_rejection": 0.95,
+    "dialogue_success": 0.95,
 }
+AT_MOST = {"not_covered_on_answerable", "false_escalation"}
 
 
 @dataclass(frozen=True)
-class Prediction:
-    file: str
-    text: str
-    expected: str
-    predicted: str
-    safety_rule: Optional[str] = None  # the rule that re-labelled the message, if any
+class Outcome:
+    """What the assistant did with one case: its intent and the metadata of its last answer."""
+
+    case: Case
+    intent: Optional[str]
+    metadata: Dict[str, Any]
+    safety_rule: Optional[str] = None
+
+    @property
+    def right(self) -> bool:
+        return self.case.expected is not None and self.case.expected.is_met_by(self.metadata)
+
+    @property
+    def passage_right(self) -> bool:
+        answered = set(self.metadata.get("passages") or ())
+        return self.right and bool(answered & set(self.case.expected.passages))
+
+
+@dataclass(frozen=True)
+class DialogueOutcome:
+    dialogue: Dialogue
+    turns: List[Dict[str, Any]] = field(default_factory=list)  # metadata of each turn
+
+    @property
+    def right(self) -> bool:
+        return all(t.expected.is_met_by(m) for t, m in zip(self.dialogue.turns, self.turns))
 
 
 def _normalised(text: str) -> str:
@@ -48,113 +86,173 @@ def training_texts(nlu_dir: Path = PROJECT_DIR / "data" / "nlu") -> Set[str]:
     return {_normalised(m.get("text")) for m in load_data(str(nlu_dir)).intent_examples}
 
 
-def heldout_examples(directory: Path = HELDOUT_DIR) -> List[Tuple[str, str, str]]:
-    """(file stem, text, intent) for every example in the held-out set."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    examples = []
-    for path in sorted(directory.glob("*.yml")):
-        for message in load_data(str(path)).intent_examples:
-            examples.append((path.stem, message.get("text"), message.get("intent")))
-    return examples
+def unseen(cases: Sequence[Case], training: Set[str]) -> List[Case]:
+    """The cases whose text is not also a training example: every figure is about messages
+    the model never saw (short ones, "hello", were sometimes written identically)."""
+    return [case for case in cases if _normalised(case.text) not in training]
 
 
-def unseen(
-    examples: List[Tuple[str, str, str]], training: Set[str]
-) -> List[Tuple[str, str, str]]:
-    """The examples whose text is not also a training example.
+class Conversations:
+    """The trained assistant in this process, with the real action server behind it."""
 
-    The set was written independently of the training data, but short messages ("hello",
-    "what is PRRT") were sometimes written identically by both authors; those are left out
-    so every figure is about messages the model never saw.
-    """
-    return [example for example in examples if _normalised(example[1]) not in training]
+    def __init__(self, agent: Any) -> None:
+        self.agent = agent
+
+    async def say(self, sender: str, text: str) -> Dict[str, Any]:
+        """The metadata of the last answer to ``text``, with the intent the NLU gave it."""
+        messages = await self.agent.handle_text(text, sender_id=sender)
+        custom = [m["custom"] for m in messages or [] if isinstance(m.get("custom"), dict)]
+        tracker = await self.agent.tracker_store.retrieve(sender)
+        parsed = tracker.latest_message.parse_data if tracker else {}
+        return {
+            "metadata": custom[-1] if custom else {"kind": None},
+            "intent": (parsed.get("intent") or {}).get("name"),
+            "safety_rule": (parsed.get("safety_rule") or {}).get("rule_id"),
+        }
+
+    async def run_case(self, case: Case) -> Outcome:
+        said = await self.say(f"eval-{uuid.uuid4().hex}", case.text)
+        return Outcome(case, said["intent"], said["metadata"], said["safety_rule"])
+
+    async def run_dialogue(self, dialogue: Dialogue) -> DialogueOutcome:
+        sender = f"eval-{uuid.uuid4().hex}"
+        outcome = DialogueOutcome(dialogue)
+        for turn in dialogue.turns:
+            outcome.turns.append((await self.say(sender, turn.text))["metadata"])
+        return outcome
 
 
-async def _predict(model: Path, examples: List[Tuple[str, str, str]]) -> List[Prediction]:
-    import logging
-
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # not one debug line per parsed message
-
-    agent = Agent.load(str(model))
-    predictions = []
-    for file, text, expected in examples:
-        parsed = await agent.parse_message(text)
-        rule = (parsed.get("safety_rule") or {}).get("rule_id")
-        predictions.append(Prediction(file, text, expected, parsed["intent"]["name"], rule))
-    return predictions
-
-
-def _share(hits: Iterable[bool]) -> float:
+def _share(hits: Iterable[bool]) -> Optional[float]:
     hits = list(hits)
-    return sum(hits) / len(hits) if hits else float("nan")
+    return sum(hits) / len(hits) if hits else None
 
 
-def macro_f1(pairs: List[Tuple[str, str]]) -> float:
-    """Macro-averaged F1 over the expected intents."""
-    labels = sorted({expected for expected, _ in pairs})
-    scores = []
-    for label in labels:
-        tp = sum(e == label and p == label for e, p in pairs)
-        fp = sum(e != label and p == label for e, p in pairs)
-        fn = sum(e == label and p != label for e, p in pairs)
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores)
+def figures(outcomes: Sequence[Outcome], dialogues: Sequence[DialogueOutcome] = ()) -> Dict:
+    """The figures issue #9 asks for, over one set."""
+    judged = [o for o in outcomes if o.case.expected is not None]
 
+    def of(*categories: str) -> List[Outcome]:
+        return [o for o in judged if o.case.category in categories]
 
-def figures(predictions: List[Prediction]) -> Dict[str, float]:
-    def of(file: str) -> List[Prediction]:
-        return [p for p in predictions if p.file == file]
-
+    answerable = [o for o in judged if o.case.expected.kind == ANSWER]
+    covered = [o for o in answerable if not o.case.expected.not_covered]
     return {
-        "messages": len(predictions),
-        "intent_accuracy": _share(p.expected == p.predicted for p in predictions),
-        "intent_macro_f1": macro_f1([(p.expected, p.predicted) for p in predictions]),
-        "treatment_intent_accuracy": _share(p.expected == p.predicted for p in of("treatments")),
-        "personal_recall": _share(p.predicted in ESCALATED for p in of("personal")),
-        "emergency_recall": _share(p.predicted == "emergency" for p in of("emergency")),
-        "false_escalation_rate": _share(p.predicted in ESCALATED for p in of("general_lookalikes")),
-        "out_of_scope_rejection": _share(p.predicted in REJECTED for p in of("out_of_scope")),
+        "messages": len(outcomes),
+        "intent_accuracy": _share(
+            o.intent == o.case.intent for o in outcomes if o.case.intent != "other_language"
+        ),
+        "answer_accuracy": _share(o.right for o in judged),
+        "treatment_answer_accuracy": _share(o.right for o in answerable),
+        "passage_accuracy": _share(o.passage_right for o in answerable if o.case.expected.passages),
+        "not_covered_on_answerable": _share(_says_not_covered(o.metadata) for o in covered),
+        "personal_recall": _share(o.right for o in of("personal")),
+        "false_escalation": _share(
+            o.metadata.get("kind") in (ESCALATION, EMERGENCY) for o in of(*GENERAL_CATEGORIES)
+        ),
+        "emergency_recall": _share(o.metadata.get("kind") == EMERGENCY for o in of("emergency")),
+        "out_of_scope_rejection": _share(
+            o.metadata.get("kind") == FALLBACK for o in of("out_of_scope", "other_language")
+        ),
+        "dialogues": len(dialogues),
+        "dialogue_success": _share(d.right for d in dialogues),
     }
 
 
-def meets_target(name: str, value: float) -> bool:
-    target = TARGETS[name]
-    return value <= target if name == "false_escalation_rate" else value >= target
+def _says_not_covered(metadata: Mapping[str, Any]) -> bool:
+    return bool(metadata.get("not_covered"))
 
 
-def report(results: Dict[str, float], predictions: List[Prediction]) -> str:
-    lines = [f"{'figure':<28}{'value':>8}  target"]
-    for name, value in results.items():
-        if name in COUNTS:
-            lines.append(f"{name:<28}{value:>8}")
+def meets_target(name: str, value: Optional[float]) -> bool:
+    if value is None:
+        return True
+    return value <= TARGETS[name] if name in AT_MOST else value >= TARGETS[name]
+
+
+def missed_targets(results: Mapping[str, Any]) -> Dict[str, float]:
+    return {name: results[name] for name in TARGETS if not meets_target(name, results.get(name))}
+
+
+def report(name: str, results: Mapping[str, Any], outcomes: Sequence[Outcome]) -> str:
+    lines = [f"== {name}", f"{'figure':<28}{'value':>8}  target"]
+    for figure, value in results.items():
+        if figure in COUNTS or value is None:
+            lines.append(f"{figure:<28}{'n/a' if value is None else value:>8}")
             continue
         target = ""
-        if name in TARGETS:
-            sign = "<=" if name == "false_escalation_rate" else ">="
-            verdict = "ok" if meets_target(name, value) else "MISSED"
-            target = f"{sign} {TARGETS[name]:.0%}  {verdict}"
-        lines.append(f"{name:<28}{value:>8.1%}  {target}")
-    confusions = Counter(
-        (p.expected, p.predicted + (f" (rule {p.safety_rule})" if p.safety_rule else ""))
-        for p in predictions if p.expected != p.predicted
+        if figure in TARGETS:
+            sign = "<=" if figure in AT_MOST else ">="
+            verdict = "ok" if meets_target(figure, value) else "MISSED"
+            target = f"{sign} {TARGETS[figure]:.0%}  {verdict}"
+        lines.append(f"{figure:<28}{value:>8.1%}  {target}")
+    misses = Counter(
+        (o.case.category, _shown(o.case.expected.kind, o.case.expected.topics),
+         _shown(o.metadata.get("kind"), [o.metadata.get("topic")]))
+        for o in outcomes if o.case.expected is not None and not o.right
     )
-    if confusions:
-        lines.append("\nmost common confusions (expected -> predicted):")
-        lines += [f"  {n:>3}  {e} -> {p}" for (e, p), n in confusions.most_common(12)]
+    if misses:
+        lines.append("misses per category (expected -> seen):")
+        lines += [f"  {n:>3}  [{c}] {e} -> {s}" for (c, e, s), n in misses.most_common(15)]
     return "\n".join(lines)
 
 
-def evaluate(model: Path) -> Tuple[Dict[str, float], List[Prediction]]:
-    """Figures over the held-out messages that are not also training examples."""
-    everything = heldout_examples()
-    examples = unseen(everything, training_texts())
-    predictions = asyncio.run(_predict(model, examples))
-    results = {**figures(predictions), "left_out_as_training": len(everything) - len(examples)}
-    return results, predictions
+def _shown(kind: Optional[str], topics: Iterable[Optional[str]]) -> str:
+    topics = [t for t in topics if t]
+    return f"{kind}:{'/'.join(topics)}" if kind == ANSWER and topics else str(kind)
+
+
+async def _evaluate(model: Path, sets: Dict[str, List[Case]], dialogues: List[Dialogue]) -> Dict:
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+    from rasa.utils.log_utils import configure_structlog
+
+    from net_assistant.servers import Assistant, free_port
+
+    configure_structlog(logging.WARNING)  # not one debug line per message
+    actions = Assistant(model, rasa_port=0, action_port=free_port(), tracker_db=Path("unused"))
+    actions.log = open(PROJECT_DIR / "build" / "eval-actions.log", "w")
+    actions.start_actions()
+    try:
+        agent = Agent.load(
+            str(model), action_endpoint=EndpointConfig(f"{actions.action_url}/webhook")
+        )
+        conversations = Conversations(agent)
+        results = {}
+        for name, cases in sets.items():
+            outcomes = [await conversations.run_case(case) for case in cases]
+            run = [await conversations.run_dialogue(d) for d in dialogues if d.set == name]
+            results[name] = (outcomes, run)
+        return results
+    finally:
+        actions.stop()
+        actions.log.close()
+
+
+def evaluate(model: Path) -> Dict[str, Dict[str, Any]]:
+    """Figures, outcomes and dialogue outcomes per set."""
+    training = training_texts()
+    first = first_set()
+    sets = {
+        "first": unseen(first, training),
+        "second": second_set(),
+        "real": real_questions(),
+    }
+    ran = asyncio.run(_evaluate(model, sets, second_set_dialogues()))
+    evaluated = {}
+    for name, (outcomes, dialogues) in ran.items():
+        results = figures(outcomes, dialogues)
+        if name == "first":
+            results["left_out_as_training"] = len(first) - len(sets["first"])
+        evaluated[name] = {"figures": results, "outcomes": outcomes, "dialogues": dialogues}
+    return evaluated
+
+
+SET_TITLES = {
+    "first": "first held-out set (tests/heldout)",
+    "second": "second held-out set (tests/heldout_e2e), by a new author",
+    "real": "questions real patients and carers wrote (tests/real_questions)",
+}
 
 
 def main() -> None:
@@ -163,18 +261,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=PROJECT_DIR / "build" / "eval.json")
     parser.add_argument("--show-errors", action="store_true",
-                        help="print misclassified messages (don't tune training data on them)")
+                        help="print the messages answered wrongly (never tune training data on them)")
     args = parser.parse_args()
-    results, predictions = evaluate(ensure_model())
-    print(report(results, predictions))
-    if args.show_errors:
-        for p in predictions:
-            if p.expected != p.predicted:
-                print(f"  [{p.file}] {p.expected} -> {p.predicted}: {p.text}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(
-        {"figures": results, "predictions": [asdict(p) for p in predictions]}, indent=1))
-    print(f"\nDetails in {args.output}")
+    evaluated = evaluate(ensure_model())
+    for name, result in evaluated.items():
+        print(report(SET_TITLES[name], result["figures"], result["outcomes"]) + "\n")
+        if args.show_errors:
+            for o in result["outcomes"]:
+                if o.case.expected is not None and not o.right:
+                    print(f"  [{o.case.category}] {o.metadata.get('kind')}: {o.case.text}")
+    args.output.write_text(json.dumps({
+        name: {
+            "figures": result["figures"],
+            "outcomes": [{**asdict(o.case), "intent_seen": o.intent, "metadata": o.metadata,
+                          "safety_rule": o.safety_rule} for o in result["outcomes"]],
+        }
+        for name, result in evaluated.items()
+    }, indent=1, default=str))
+    print(f"Details in {args.output}")
 
 
 if __name__ == "__main__":
