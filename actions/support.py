@@ -26,6 +26,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
+from actions.responses import response_text
 from net_assistant.directory import HandOff, Organisation, SupportDirectory, load_directory
 
 COUNTRY_SLOT = "country"
@@ -184,6 +185,45 @@ class ActionSupportAfterDistress(_UsesDirectory, Action):
                 {"title": messages["offer_support_button"], "payload": SUPPORT_GROUPS_PAYLOAD}
             ],
             json_message=metadata(SUPPORT_KIND),
+        )
+        return events
+
+
+class ActionOtherLanguage(_UsesDirectory, Action):
+    """A message in another language: say, in English, that the assistant answers in English
+    only (with the emergency numbers), and offer the national groups where that language is
+    spoken. The NLU records the language it recognised (net_assistant.components)."""
+
+    def name(self) -> Text:
+        return "action_other_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = disclaimer_once(dispatcher, tracker)
+        language = tracker.latest_message.get("language") or {}
+        national = list(dict.fromkeys(
+            org for code in language.get("countries") or []
+            for org in self.directory.groups_for(code).national
+        ))
+        international = self.directory.international()
+        paragraphs = [response_text(domain, "utter_english_only")]
+        if national:
+            paragraphs.append(
+                response_text(domain, "utter_groups_for_language", language=language["name"])
+                + "\n" + "\n".join(_line(org) for org in national)
+            )
+        paragraphs.append(f"{self.directory.messages['everyone']}\n{_line(international)}")
+        shown = national + [international]
+        dispatcher.utter_message(
+            text="\n\n".join(paragraphs),
+            buttons=[_link_button(org) for org in shown],
+            json_message=metadata(
+                "fallback",
+                language=language.get("code"),
+                organisations=[{"id": org.id, "name": org.name, "website": org.website}
+                               for org in shown],
+            ),
         )
         return events
 

@@ -9,9 +9,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
-from net_assistant.knowledge import PatientQuote, load_knowledge
+from actions.responses import response_text
+from net_assistant.answers import Answer, load_answerer
+from net_assistant.knowledge import load_knowledge
 from net_assistant.questions import Question, resolve_question
 from net_assistant.terminology import load_terminology
+
+# Set by the NLU safety layer (net_assistant.components.PERSONAL_CONTEXT_KEY) when a general
+# question is asked about someone's own situation ("I start lanreotide next week: how is it
+# given?"). The action server does not import Rasa, so the key is repeated here.
+PERSONAL_CONTEXT_KEY = "personal_context"
 
 ASPECT_BUTTON_TITLES = {
     "what_is": "What is it?",
@@ -54,31 +61,22 @@ def treatment_buttons(aspect: Optional[str]) -> List[Dict[str, str]]:
     ]
 
 
-def utter_not_covered(dispatcher: CollectingDispatcher, topic: str, aspect: str) -> None:
-    """Say plainly that the sources don't cover it, and offer what they do cover."""
+def answer_text(answer: Answer, personal_context: bool, domain: Dict[str, Any]) -> str:
+    """The quoted passages and their citation, with the assistant's framing around them:
+    what the sources don't cover (before), and for a question about someone's own situation,
+    that their care team can say how it applies (after)."""
     terminology = load_terminology()
-    dispatcher.utter_message(
-        response="utter_not_covered",
-        treatment_name=terminology.treatments[topic].name,
-        aspect_label=terminology.aspects[aspect].label,
-        buttons=aspect_buttons(topic, None),
-        json_message=metadata("fallback", topic=topic, aspect=aspect),
-    )
-
-
-def utter_patient_experience(
-    dispatcher: CollectingDispatcher, topic: str, quote: PatientQuote
-) -> None:
-    """Where the sources speak of a topic only through a patient's words, share those words,
-    labelled as one person's experience."""
-    dispatcher.utter_message(
-        text=quote.full_text,
-        buttons=aspect_buttons(topic, None),
-        json_message=metadata(
-            "answer", topic=topic, sources=[quote.source], citation=quote.citation,
-            patient_quote=quote.id,
-        ),
-    )
+    parts = [answer.full_text]
+    if answer.not_covered:
+        parts.insert(0, response_text(
+            domain, "utter_not_covered_lead",
+            treatment_name=terminology.treatments[answer.topic].name,
+            aspect_label=terminology.aspects[answer.not_covered].label,
+        ))
+    if personal_context or answer.not_covered:
+        parts.append(response_text(domain, "utter_applies_to_you" if personal_context
+                                   else "utter_care_team_knows_more"))
+    return "\n\n".join(parts)
 
 
 class ActionAnswerTreatment(Action):
@@ -98,26 +96,22 @@ class ActionAnswerTreatment(Action):
             )
             return events
 
-        knowledge = load_knowledge()
-        message = tracker.latest_message.get("text") or ""
-        answer = knowledge.answer(
-            question.topic, question.aspect, (*question.focus_terms, message)
+        message = tracker.latest_message
+        answer = load_answerer().answer(question.topic, message.get("text") or "", question.aspects)
+        personal_context = bool(message.get(PERSONAL_CONTEXT_KEY))
+        dispatcher.utter_message(
+            text=answer_text(answer, personal_context, domain),
+            buttons=aspect_buttons(answer.topic, answer.aspect),
+            json_message=metadata(
+                "answer",
+                topic=answer.topic,
+                aspect=answer.aspect,
+                sources=answer.sources,
+                citation=answer.citation,
+                passages=list(answer.passage_ids),
+                not_covered=answer.not_covered,
+                personal_context=personal_context,
+                patient_quote=answer.quote.id if answer.quote else None,
+            ),
         )
-        quotes = knowledge.patient_quotes(question.topic)
-        if answer is None and quotes and question.aspect in (None, "what_is"):
-            utter_patient_experience(dispatcher, question.topic, quotes[0])
-        elif answer is None:
-            utter_not_covered(dispatcher, question.topic, question.aspect or "what_is")
-        else:
-            dispatcher.utter_message(
-                text=answer.full_text,
-                buttons=aspect_buttons(answer.topic, answer.aspect),
-                json_message=metadata(
-                    "answer",
-                    topic=answer.topic,
-                    aspect=answer.aspect,
-                    sources=answer.sources,
-                    citation=answer.citation,
-                ),
-            )
         return events + [SlotSet("topic", question.topic), SlotSet("aspect", question.aspect)]

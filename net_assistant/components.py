@@ -25,13 +25,27 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from net_assistant.safety import EMERGENCY, PERSONAL, SafetyRules, SafetyVerdict, load_safety_rules
+from net_assistant.languages import Languages, load_languages
+from net_assistant.safety import (
+    EMERGENCY,
+    PERSONAL,
+    Assessment,
+    SafetyRules,
+    SafetyVerdict,
+    load_safety_rules,
+)
 
 EMERGENCY_INTENT = "emergency"
 PERSONAL_INTENT = "personal_medical_question"
 INTENT_FOR_CATEGORY = {EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT}
 # Added to the parse data (tracker.latest_message["safety_rule"]) when a rule re-labels a message.
 SAFETY_RULE_KEY = "safety_rule"
+OTHER_LANGUAGE_INTENT = "other_language"
+# Added to the parse data when a message is written in another language: code, name, countries.
+LANGUAGE_KEY = "language"
+# Added (true) when a message that is not re-labelled speaks of someone's own situation: the
+# answer then adds that their care team can say how it applies to them.
+PERSONAL_CONTEXT_KEY = "personal_context"
 # Longer messages are cut to this many characters before the NLU reads them: the classifier's
 # cost grows with the square of the length (100,000 characters took ~50 s), and no question
 # needs more. The safety rules still read the whole message (ORIGINAL_TEXT_KEY).
@@ -70,21 +84,26 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         return cls(config, load_safety_rules())
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Re-labels each message whose text a safety rule fires on."""
+        """Re-labels each message whose text a safety rule fires on; marks personal context."""
         for message in messages:
-            verdict = self._verdict(message)
+            assessment = self._assessment(message)
+            if assessment is None:
+                continue
+            verdict = assessment.verdict
             if verdict is not None and _may_relabel(message, verdict):
                 _relabel(message, verdict)
+            elif assessment.personal_context:
+                message.set(PERSONAL_CONTEXT_KEY, True, add_to_output=True)
         return messages
 
-    def _verdict(self, message: Message) -> Optional[SafetyVerdict]:
-        """Reuses the doc ``SpacyNLP`` made when it is usable; ``check`` re-parses otherwise."""
+    def _assessment(self, message: Message) -> Optional[Assessment]:
+        """Reuses the doc ``SpacyNLP`` made when it is usable; ``assess`` re-parses otherwise."""
         if not message.get(TEXT):
             return None
         if message.get(ORIGINAL_TEXT_KEY):  # cut short for the classifier: read it all
-            return self.rules.check(message.get(ORIGINAL_TEXT_KEY))
+            return self.rules.assess(message.get(ORIGINAL_TEXT_KEY))
         doc = message.get(SPACY_DOCS[TEXT])
-        return self.rules.check(doc if doc is not None else message.get(TEXT))
+        return self.rules.assess(doc if doc is not None else message.get(TEXT))
 
 
 def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:
@@ -98,15 +117,7 @@ def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:
 
 
 def _relabel(message: Message, verdict: SafetyVerdict) -> None:
-    """Puts the rule's intent first with confidence 1.0 and keeps the original ranking after it."""
-    intent = {INTENT_NAME_KEY: INTENT_FOR_CATEGORY[verdict.category], PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]
-    ]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
+    _set_intent(message, INTENT_FOR_CATEGORY[verdict.category])
     message.set(
         SAFETY_RULE_KEY,
         {"rule_id": verdict.rule_id, "category": verdict.category,
@@ -114,6 +125,53 @@ def _relabel(message: Message, verdict: SafetyVerdict) -> None:
         add_to_output=True,
     )
 
+
+def _set_intent(message: Message, name: str) -> None:
+    """Puts ``name`` first with confidence 1.0 and keeps the original ranking after it."""
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != name
+    ]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class LanguageIdentifier(GraphComponent, IntentClassifier):
+    """Labels a message written in another language ``other_language`` (content/languages.yml),
+    so that it is never answered from a wrong-language guess at its meaning. It runs before the
+    safety layer, which may still re-label it an emergency."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [IntentClassifier]
+
+    def __init__(self, languages: Languages) -> None:
+        self.languages = languages
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageIdentifier:
+        return cls(load_languages())
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            language = self.languages.identify(message.get(TEXT) or "")
+            if language is not None:
+                _set_intent(message, OTHER_LANGUAGE_INTENT)
+                message.set(LANGUAGE_KEY, {"code": language.code, "name": language.name,
+                                           "countries": list(language.countries)},
+                            add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register(

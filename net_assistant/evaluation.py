@@ -135,7 +135,8 @@ def figures(outcomes: Sequence[Outcome], dialogues: Sequence[DialogueOutcome] = 
         return [o for o in judged if o.case.category in categories]
 
     answerable = [o for o in judged if o.case.expected.kind == ANSWER]
-    covered = [o for o in answerable if not o.case.expected.not_covered]
+    # Only a set labelled with passages says which questions the sources answer.
+    covered = [o for o in answerable if o.case.expected.passages and not o.case.expected.not_covered]
     return {
         "messages": len(outcomes),
         "intent_accuracy": _share(

@@ -61,6 +61,7 @@ KIND_FOR_ACTION = {
     "action_list_support": SUPPORT,
     "action_specialist_centre": SUPPORT,
     "action_offer_support": SUPPORT,
+    "action_other_language": FALLBACK,
 }
 CATEGORY_FOR_KIND = {
     ANSWER: "treatment", ESCALATION: "personal", EMERGENCY: "emergency", SUPPORT: "support",

@@ -82,25 +82,15 @@ class PatientQuote:
     note: Optional[str] = None
 
     @property
-    def full_text(self) -> str:
+    def labelled_text(self) -> str:
         lines = [f"A patient's experience ({self.person}): “{self.text}”"]
         if self.note:
             lines.append(self.note)
-        return "\n".join(lines) + "\n\n" + self.citation
-
-
-@dataclass(frozen=True)
-class Answer:
-    topic: str
-    aspect: str
-    text: str
-    citation: str
-    sources: Tuple[str, ...]
-    passage_ids: Tuple[str, ...]
+        return "\n".join(lines)
 
     @property
     def full_text(self) -> str:
-        return f"{self.text}\n\n{self.citation}"
+        return f"{self.labelled_text}\n\n{self.citation}"
 
 
 @dataclass(frozen=True)
@@ -194,26 +184,6 @@ class KnowledgeBase:
         self._require_topic(topic)
         return tuple(quote for quote in self.quotes if topic in quote.topics)
 
-    def answer(
-        self, topic: str, aspect: Optional[str] = None, focus_terms: Sequence[str] = ()
-    ) -> Optional[Answer]:
-        """Quoted passages on ``aspect`` of ``topic``, or None when the sources don't cover it.
-
-        ``aspect=None`` is a general question: "what it is", else the first aspect covered.
-        Passages about a sub-topic named in ``focus_terms`` (entity texts or the message) come
-        first; for general and "what is" questions they may come from any aspect of the topic.
-        """
-        self._require_topic(topic)
-        if aspect is not None and aspect not in self.terminology.aspects:
-            raise ValueError(f"unknown aspect {aspect!r}")
-        covered = self.aspects_for(topic)
-        answered = aspect or (covered[0] if covered else None)
-        if answered not in covered:
-            return None
-        any_aspect = aspect in (None, "what_is")
-        ranked = self._ranked(topic, answered, focus_terms, any_aspect)
-        return self._compose(topic, answered, ranked)
-
     def is_traceable(self, text: str) -> bool:
         """Every paragraph of ``text`` is quoted from the quotable body of some source."""
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
@@ -234,35 +204,8 @@ class KnowledgeBase:
         if topic not in self.terminology.treatments:
             raise ValueError(f"unknown topic {topic!r}")
 
-    def _ranked(
-        self, topic: str, aspect: str, focus_terms: Sequence[str], any_aspect: bool
-    ) -> List[Passage]:
-        """Passages to answer with, best first: named sub-topic first, then the sources in turn.
-
-        ``any_aspect``: "what is the Whipple procedure?" is best answered by the passage about
-        it, even if that passage is filed under another aspect.
-        """
-        of_topic = [p for p in self.passages if p.topic == topic]
-        on_aspect = [p for p in of_topic if aspect in p.aspects]
-        terms = [words for words in map(_words, focus_terms) if words]
-        pool = of_topic if any_aspect else on_aspect
-        focused = [p for p in pool if p.is_about(terms)]
-        return focused + _take_turns([p for p in on_aspect if p not in focused])
-
-    def _compose(self, topic: str, aspect: str, ranked: List[Passage]) -> Answer:
-        chosen = _fit(ranked, MAX_ANSWER_CHARS)
-        source_ids = tuple(dict.fromkeys(p.source for p in chosen))
-        ordered = [p for source_id in source_ids for p in chosen if p.source == source_id]
-        return Answer(
-            topic=topic,
-            aspect=aspect,
-            text="\n\n".join(p.text for p in ordered),
-            citation=self._citation(ordered),
-            sources=source_ids,
-            passage_ids=tuple(p.id for p in ordered),
-        )
-
-    def _citation(self, passages: Sequence[Passage]) -> str:
+    def citation(self, passages: Sequence[Passage]) -> str:
+        """"Source: …" naming each source once, with the sections quoted from it."""
         by_source: Dict[str, List[str]] = {}
         for passage in passages:
             sections = by_source.setdefault(passage.source, [])
@@ -277,28 +220,6 @@ def _cite(source: Source, sections: Sequence[str]) -> str:
     return f"{source.name}, {label} " + ", ".join(f"“{section}”" for section in sections)
 
 
-def _take_turns(passages: Sequence[Passage]) -> List[Passage]:
-    """Each source's first passage, then each one's second...: so both sources get a say."""
-    rank: Dict[str, int] = {}
-    keyed = []
-    for index, passage in enumerate(passages):
-        rank[passage.source] = rank.get(passage.source, -1) + 1
-        keyed.append((rank[passage.source], index, passage))
-    return [passage for _, _, passage in sorted(keyed, key=lambda key: key[:2])]
-
-
-def _fit(ranked: Sequence[Passage], limit: int) -> List[Passage]:
-    """Whole passages, best first, as many as fit in ``limit`` characters."""
-    chosen: List[Passage] = []
-    length = 0
-    for passage in ranked:
-        added = len(passage.text) + (2 if chosen else 0)
-        if length + added <= limit:
-            chosen.append(passage)
-            length += added
-    return chosen
-
-
 def _normalise(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -311,7 +232,7 @@ def _heading(section_path: str) -> str:
     return section_path.split(SECTION_SEPARATOR)[-1]
 
 
-def _words(phrase: str) -> Tuple[str, ...]:
+def words_of(phrase: str) -> Tuple[str, ...]:
     """Lower-case words without possessives or plural -s, so "T-cells" matches "t cell"."""
     text = phrase.lower().replace("’s", "").replace("'s", "")
     return tuple(_singular(word) for word in re.findall(r"[a-z0-9]+", text))
@@ -529,7 +450,7 @@ def _list_items(entry: Mapping, source: SourceText, where: str) -> str:
 
 def _focus(raw: object, where: str) -> Tuple[Tuple[str, ...], ...]:
     require(isinstance(raw, list), where, "`focus` must be a list of terms")
-    phrases = tuple(_words(str(term)) for term in raw)
+    phrases = tuple(words_of(str(term)) for term in raw)
     require(all(phrases), where, "`focus` has an empty term")
     return phrases
 

@@ -20,8 +20,13 @@ FOLLOW_UP = "ask_followup"
 @dataclass(frozen=True)
 class Question:
     topic: Optional[str]
-    aspect: Optional[str]
+    aspects: Tuple[str, ...] = ()  # most specific first; may include aspects not covered
     focus_terms: Tuple[str, ...] = ()
+
+    @property
+    def aspect(self) -> Optional[str]:
+        """The aspect the question asks first (remembered for follow-ups)."""
+        return self.aspects[0] if self.aspects else None
 
 
 def _entity_values(entities: Iterable[Dict[str, Any]], label: str) -> List[str]:
@@ -40,8 +45,8 @@ def resolve_question(
     Topic: the treatment the intent names, unless the message names other treatments only
     (the entity ruler is precise, the classifier can confuse neighbours); else the treatment
     named in the message; else the one under discussion.
-    Aspect: the one the message asks about; a follow-up that only names another treatment
-    ("and for PRRT?" after "how is chemo given?") asks the same as before.
+    Aspects: those the message asks about, most specific first; a follow-up that only names
+    another treatment ("and for PRRT?" after "how is chemo given?") asks the same as before.
     """
     entities = list(entities)
     term_topics = [
@@ -59,8 +64,8 @@ def resolve_question(
         topic = current_topic if current_topic in terminology.treatments else None
 
     aspects = [terminology.aspect_for_term(term) for term in _entity_values(entities, ASPECT_LABEL)]
-    aspect = terminology.most_specific_aspect(a for a in aspects if a)
-    if aspect is None and intent == FOLLOW_UP and named:
-        aspect = current_aspect
+    asked = terminology.by_priority(a for a in aspects if a)
+    if not asked and intent == FOLLOW_UP and named and current_aspect:
+        asked = (current_aspect,)
     focus = tuple(term for term, named_topic in term_topics if named_topic == topic)
-    return Question(topic, aspect, focus)
+    return Question(topic, asked, focus)

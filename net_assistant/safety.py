@@ -31,7 +31,7 @@ PERSONAL = "personal"
 # Highest priority first: an emergency always wins over a personal question.
 CATEGORIES = (EMERGENCY, PERSONAL)
 RULE_KEYS = {"id", "category", "description", "patterns", "exceptions", "examples_match",
-             "examples_no_match", "needs_medical_context"}
+             "examples_no_match", "needs_medical_context", "context_only"}
 MEDICAL_CONTEXT = "medical_context"
 MEDICAL_CONTEXT_KEYS = {"description", "patterns", "words_allowed_alone"}
 LIST_PREFIX = "$"
@@ -40,6 +40,12 @@ LOWER_CASE_ATTRS = ("LOWER", "LEMMA", "NORM")
 EXCEPTION_SUFFIX = "::exception"
 # Matcher key of the medical-context patterns ("::" cannot occur in a rule id).
 MEDICAL_CONTEXT_MATCH_KEY = "::medical_context"
+# Sections that tell a general question with personal context ("my mum has just been diagnosed:
+# what are the treatment options?") from a request for personal advice.
+PERSONAL_CONTEXT = "personal_context"
+GENERAL_QUESTION = "general_question"
+PERSONAL_REQUEST = "personal_request"
+SECTION_KEYS = {"description", "patterns", "examples_match", "examples_no_match"}
 
 TokenPattern = List[Dict[str, Any]]
 
@@ -54,6 +60,9 @@ class SafetyRule:
     examples_match: Tuple[str, ...]
     examples_no_match: Tuple[str, ...]
     needs_medical_context: bool = False
+    # The rule shows that a message is about someone's own case, not that it asks for advice:
+    # with a general question beside it, the question is answered (with a personal-context note).
+    context_only: bool = False
     # Every word the patterns name (LOWER/LEMMA/NORM values and IN lists).
     vocabulary: FrozenSet[str] = frozenset()
 
@@ -72,14 +81,50 @@ class MedicalContext:
 
 
 @dataclass(frozen=True)
+class PatternSection:
+    """A named set of patterns (``personal_context``, ``general_question``), with examples."""
+    name: str
+    description: str
+    patterns: Tuple[TokenPattern, ...]
+    examples_match: Tuple[str, ...]
+    examples_no_match: Tuple[str, ...]
+
+    @property
+    def match_key(self) -> str:
+        return f"::{self.name}"
+
+
+@dataclass(frozen=True)
 class SafetyVerdict:
     category: str
     rule_id: str
     matched_text: str
+    span: Tuple[int, int] = (0, 0)  # token offsets of the match in the normalised message
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the rules make of a message: the verdict that re-labels it (if any), and whether it
+    speaks of the person's own or a relative's situation."""
+    verdict: Optional[SafetyVerdict]
+    personal_context: bool
 
 
 # --------------------------------------------------------------------------- normalisation
 
+# Words next to "net" that make it a thing, not a neuroendocrine tumour.
+NET_LOOKALIKE_BEFORE = (
+    "fishing", "fish", "hair", "safety", "butterfly", "mosquito", "basketball", "football", "goal",
+    "tennis", "volleyball", "netball", "landing", "cargo", "shark", "drift", "gill", "dip", "cast",
+    "trawl", "trawler", "climbing", "cricket", "badminton", "golf", "bird", "garden", "fruit",
+    "pea", "bean", "mesh", "string", "shopping", "social", "spider",
+)
+NET_LOOKALIKE_AFTER = (
+    "curtains?", "pay", "income", "salary", "profit", "profits", "worth", "weight", "loss",
+    "gain", "price", "prices", "balance", "zero", "neutral", "framework", "core", "connection",
+    "speed", "banking", "bag", "bags", "ball", "fence", "result", "migration", "flow", "amount",
+    "sales", "cost", "costs", "contribution", "earnings", "wage", "wages", "tax", "assets",
+)
 _APOSTROPHES = re.compile("[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc]")
 _QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u2033]")
 # Before NFKC, which would turn "º" into "o".
@@ -107,6 +152,11 @@ _REWRITES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
         (r"\bgonna\b", "going to"),
         (r"\bgotta\b", "got to"),
         (r"\bki[\s-]?67\b", "ki-67"),
+        # "net" that is not a tumour: fishing nets, net curtains, net pay, .NET. Joined into one
+        # word, so no rule reads it as "NET".
+        (r"(?<!\w)\.net\b", "dotnet"),
+        (rf"\b({'|'.join(NET_LOOKALIKE_BEFORE)}) (nets?)\b", r"\1\2"),
+        (rf"\b(nets?) ({'|'.join(NET_LOOKALIKE_AFTER)})\b", r"\1\2"),
         # 38,5 (decimal comma) -> 38.5, but leave 1,000 alone.
         (r"\b(\d+),(\d)\b(?!\d)", r"\1.\2"),
         # 39°C, 39 ºc, 102F -> "39 degrees c"; 120mg -> "120 mg".
@@ -245,6 +295,10 @@ def _rule(raw: Any, number: int, word_lists: Dict[str, List[str]], path: Path) -
             f"category must be one of {list(CATEGORIES)}, got {raw.get('category')!r}")
     needs_context = raw.get("needs_medical_context", False)
     require(isinstance(needs_context, bool), where, "needs_medical_context must be true or false")
+    context_only = raw.get("context_only", False)
+    require(isinstance(context_only, bool), where, "context_only must be true or false")
+    require(not context_only or raw["category"] == PERSONAL, where,
+            "only personal rules can be context_only")
     description = raw.get("description")
     require(isinstance(description, str) and description.strip(), where,
             "needs a plain-English description")
@@ -259,6 +313,7 @@ def _rule(raw: Any, number: int, word_lists: Dict[str, List[str]], path: Path) -
         examples_match=_examples(raw.get("examples_match"), f"{where} examples_match"),
         examples_no_match=_examples(raw.get("examples_no_match"), f"{where} examples_no_match"),
         needs_medical_context=needs_context,
+        context_only=context_only,
         vocabulary=_vocabulary(patterns),
     )
 
@@ -299,8 +354,31 @@ def parse_medical_context(data: Dict[str, Any], path: Path) -> Optional[MedicalC
     )
 
 
+def parse_section(data: Dict[str, Any], name: str, path: Path) -> Optional[PatternSection]:
+    """The validated pattern section ``name``, or None when the file has none."""
+    raw = data.get(name)
+    where = f"{path}: {name}"
+    if raw is None:
+        return None
+    require(isinstance(raw, dict), where, "must be a mapping")
+    unknown = set(raw) - SECTION_KEYS
+    require(not unknown, where, f"unknown keys {sorted(unknown)}")
+    description = raw.get("description")
+    require(isinstance(description, str) and description.strip(), where,
+            "needs a plain-English description")
+    word_lists = _word_lists(data.get("word_lists", {}), f"{path}: word_lists")
+    return PatternSection(
+        name=name,
+        description=" ".join(description.split()),
+        patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
+        examples_match=_examples(raw.get("examples_match"), f"{where} examples_match"),
+        examples_no_match=_examples(raw.get("examples_no_match"), f"{where} examples_no_match"),
+    )
+
+
 def compile_matcher(rules: Iterable[SafetyRule], nlp: Language, path: Path,
-                    context: Optional[MedicalContext] = None) -> Matcher:
+                    context: Optional[MedicalContext] = None,
+                    sections: Iterable[PatternSection] = ()) -> Matcher:
     """One Matcher for all rules; a pattern spaCy rejects is reported with its rule's id."""
     matcher = Matcher(nlp.vocab, validate=True)
     for rule in rules:
@@ -310,6 +388,8 @@ def compile_matcher(rules: Iterable[SafetyRule], nlp: Language, path: Path,
     if context is not None:
         _add_patterns(matcher, MEDICAL_CONTEXT_MATCH_KEY, context.patterns,
                       f"{path}: {MEDICAL_CONTEXT}")
+    for section in sections:
+        _add_patterns(matcher, section.match_key, section.patterns, f"{path}: {section.name}")
     return matcher
 
 
@@ -329,26 +409,69 @@ class SafetyRules:
     """The compiled rules: ``check`` says whether a message is an emergency or personal."""
 
     def __init__(self, rules: Sequence[SafetyRule], nlp: Language, path: Path,
-                 context: Optional[MedicalContext] = None) -> None:
+                 context: Optional[MedicalContext] = None,
+                 sections: Sequence[PatternSection] = ()) -> None:
         needing = [rule.id for rule in rules if rule.needs_medical_context]
         require(context is not None or not needing, f"{path}: {MEDICAL_CONTEXT}",
                 f"is missing, but rules {needing} need medical context")
         self.rules: Dict[str, SafetyRule] = {rule.id: rule for rule in rules}
         self.context = context
+        self.sections: Dict[str, PatternSection] = {s.name: s for s in sections}
         self.nlp = nlp
-        self._matcher = compile_matcher(rules, nlp, path, context)
+        self._matcher = compile_matcher(rules, nlp, path, context, sections)
 
     def check(self, text_or_doc: Union[str, Doc]) -> Optional[SafetyVerdict]:
-        """The most urgent rule that fires (emergency before personal), or None."""
-        verdicts = self.verdicts(text_or_doc)
-        return verdicts[0] if verdicts else None
+        """The verdict that re-labels the message (emergency before personal), or None."""
+        return self.assess(text_or_doc).verdict
+
+    def assess(self, text_or_doc: Union[str, Doc]) -> Assessment:
+        """Emergency; else a request for personal advice; else a general question, which may
+        carry personal context.
+
+        A personal rule marked ``context_only`` ("my mum's NET", "my dad needs PRRT") does not
+        re-label a message that asks a question ("…: what is it?"), unless the question asks
+        what their own situation means ("…: is that bad?").
+        """
+        doc = self._doc(text_or_doc)
+        spans = self._spans(doc)
+        verdicts = self._verdicts(doc, spans)
+        personal = [v for v in verdicts if v.category == PERSONAL]
+        if verdicts and verdicts[0].category == EMERGENCY:
+            return Assessment(verdicts[0], bool(personal))
+        only_context = all(self.rules[v.rule_id].context_only for v in personal)
+        asks_general = self._asks_beside(spans, personal) and not self.matches(
+            PERSONAL_REQUEST, spans)
+        if personal and not (only_context and asks_general):
+            return Assessment(personal[0], True)
+        return Assessment(None, bool(personal) or self.matches(PERSONAL_CONTEXT, spans))
+
+    def _asks_beside(self, spans: Dict[str, List[Tuple[int, int]]],
+                     verdicts: List[SafetyVerdict]) -> bool:
+        """A general question outside the words the personal rules matched."""
+        if GENERAL_QUESTION not in self.sections:
+            return False
+        questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
+        return any(not any(_overlap(q, v.span) for v in verdicts) for q in questions)
+
+    def matches(self, section: str, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
+        return section in self.sections and bool(spans.get(self.sections[section].match_key))
+
+    def section_matches(self, section: str, text: str) -> bool:
+        """Whether a pattern section matches ``text`` (for its documented examples)."""
+        return self.matches(section, self._spans(self._doc(text)))
 
     def verdicts(self, text_or_doc: Union[str, Doc]) -> List[SafetyVerdict]:
         """Every rule that fires, most urgent first, each with its earliest, longest match."""
         doc = self._doc(text_or_doc)
+        return self._verdicts(doc, self._spans(doc))
+
+    def _spans(self, doc: Doc) -> Dict[str, List[Tuple[int, int]]]:
         spans: Dict[str, List[Tuple[int, int]]] = {}
         for match_id, start, end in self._matcher(doc):
             spans.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
+        return spans
+
+    def _verdicts(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]]) -> List[SafetyVerdict]:
         medical = bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY))
         found = []
         for rule_id, rule in self.rules.items():
@@ -359,7 +482,7 @@ class SafetyRules:
                 kept = [span for span in kept if self._stands_alone(doc, span, rule)]
             if kept:
                 start, end = min(kept, key=lambda span: (span[0], -span[1]))
-                found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text))
+                found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text, (start, end)))
         return sorted(found, key=lambda verdict: CATEGORIES.index(verdict.category))
 
     def _stands_alone(self, doc: Doc, span: Tuple[int, int], rule: SafetyRule) -> bool:
@@ -405,4 +528,7 @@ def load_safety_rules(content_dir: Path = CONTENT_DIR,
     data = load_yaml(SAFETY_RULES_FILE, content_dir)
     rules = parse_safety_rules(data, path)
     context = parse_medical_context(data, path)
-    return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context)
+    sections = [s for s in (parse_section(data, name, path)
+                            for name in (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST))
+                if s]
+    return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context, sections)

@@ -5,7 +5,7 @@ ruler, the intents (``ask_<treatment id>``) and the actions all refer to it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, Optional, Tuple
@@ -48,6 +48,9 @@ class Aspect:
 class Terminology:
     treatments: Dict[str, Treatment]
     aspects: Dict[str, Aspect]
+    # Words patients and the sources use for the same thing ("jab" -> "injection"), mapped to
+    # the first word of their group, so answer ranking sees them as one.
+    word_equivalents: Dict[str, str] = field(default_factory=dict)
 
     def treatment_for_intent(self, intent: Optional[str]) -> Optional[str]:
         """The treatment id an ``ask_<id>`` intent asks about, if any."""
@@ -63,9 +66,10 @@ class Terminology:
         """The aspect id for a term or an id."""
         return _lookup(text, self.aspects.values())
 
-    def most_specific_aspect(self, aspect_ids: Iterable[str]) -> Optional[str]:
+    def by_priority(self, aspect_ids: Iterable[str]) -> Tuple[str, ...]:
+        """The aspects, most specific first (see ASPECT_PRIORITY), each once."""
         found = set(aspect_ids)
-        return next((aspect for aspect in ASPECT_PRIORITY if aspect in found), None)
+        return tuple(aspect for aspect in ASPECT_PRIORITY if aspect in found)
 
 
 def _lookup(text: str, entries: Iterable) -> Optional[str]:
@@ -104,7 +108,21 @@ def parse_terminology(data: dict, where: str = TERMINOLOGY_FILE) -> Terminology:
     require(bool(treatments), where, "lists no treatments")
     _require_unambiguous(treatments.values(), f"{where}: treatments")
     _require_unambiguous(aspects.values(), f"{where}: aspects")
-    return Terminology(treatments, aspects)
+    return Terminology(treatments, aspects, _equivalents(data.get("word_equivalents") or [], where))
+
+
+def _equivalents(groups: object, where: str) -> Dict[str, str]:
+    """Each word of a group mapped to the group's first word (one-word entries only)."""
+    where = f"{where}: word_equivalents"
+    require(isinstance(groups, list), where, "must be a list of word groups")
+    mapping: Dict[str, str] = {}
+    for index, group in enumerate(groups):
+        words = _terms(group, f"{where}[{index}]")
+        require(all(" " not in word for word in words), f"{where}[{index}]", "single words only")
+        for word in words:
+            require(word not in mapping, f"{where}[{index}]", f"{word!r} is in two groups")
+            mapping[word] = words[0]
+    return mapping
 
 
 def _require_unambiguous(entries: Iterable, where: str) -> None:

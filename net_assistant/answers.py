@@ -1,0 +1,207 @@
+"""Choose what to quote for a treatment question: rank the topic's passages, then compose.
+
+The aspect a question seems to ask about ("when", "how often") is a *prior*, not a gate: "when
+you first go on octreotide, is it several jabs a day?" says "when" but is answered by the
+passage about injections. Every passage and patient quote of the topic is scored against the
+message — shared informative words (weighted by rarity), the passage's focus phrases, and the
+asked aspects as a prior — and the best are quoted, whole. An aspect the sources do not
+describe (side effects, costs…) is named as not covered, and what the sources *do* say about
+the treatment is given beside it, so nobody meets a dead end.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
+
+from net_assistant.knowledge import (
+    MAX_ANSWER_CHARS,
+    KnowledgeBase,
+    Passage,
+    PatientQuote,
+    load_knowledge,
+    words_of,
+)
+
+# Weights of the score; the shared-words part is between 0 and 1.
+ASKED_ASPECT_PRIOR = 0.35  # the passage answers the aspect the question asks first
+OTHER_ASPECT_PRIOR = 0.25  # ... or another aspect the question asks
+GENERAL_PRIOR = 0.2  # a question that asks no aspect is best met by "what it is"
+FOCUS_BONUS = 0.6  # the question names the passage's sub-topic ("Whipple", "IORT")
+# Passages after the best are quoted too while they score at least this share of the best.
+CLOSE_ENOUGH = 0.75
+MAX_PASSAGES = 3
+WHAT_IS = "what_is"
+
+# Words that say nothing about which passage answers a question.
+STOPWORDS = frozenset("""
+a about after again all also am an and any anything are as at be been before being but by can
+could did do doe does doing done for from get gets getting go going had ha has have having he
+her hi him his how i if im in into is it it its just know like me might more most much my need
+no not now of off on once one only or other our out over please really say she should so some
+someone something tell than thank thanks that the their them then there these they thing this
+those to too u up us very wa want was we well were what whats when where which while who why
+will with would yes you your
+""".split())
+
+Candidate = Union[Passage, PatientQuote]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Whole passages (or one patient quote) quoted for a question, with where they come from."""
+
+    topic: str
+    passages: Tuple[Passage, ...]
+    citation: str
+    quote: Optional[PatientQuote] = None
+    not_covered: Optional[str] = None  # an asked aspect the sources do not describe
+
+    @property
+    def aspect(self) -> Optional[str]:
+        """The aspect the first passage answers (None for a patient quote)."""
+        return self.passages[0].aspects[0] if self.passages else None
+
+    @property
+    def sources(self) -> Tuple[str, ...]:
+        if self.quote:
+            return (self.quote.source,)
+        return tuple(dict.fromkeys(p.source for p in self.passages))
+
+    @property
+    def passage_ids(self) -> Tuple[str, ...]:
+        return (self.quote.id,) if self.quote else tuple(p.id for p in self.passages)
+
+    @property
+    def text(self) -> str:
+        """The quoted words, without the citation."""
+        if self.quote:
+            return self.quote.labelled_text
+        return "\n\n".join(p.text for p in self.passages)
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.text}\n\n{self.citation}"
+
+
+class Answerer:
+    """Ranks a topic's passages against a message; built once per knowledge base."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        self.equivalents = {  # compared as words_of() sees them: "metastases" -> "metastase"
+            words_of(word)[0]: words_of(canonical)[0]
+            for word, canonical in knowledge.terminology.word_equivalents.items()
+        }
+        documents = [self._document(c) for c in (*knowledge.passages, *knowledge.quotes)]
+        count = len(documents)
+        frequency: Dict[str, int] = {}
+        for words in documents:
+            for word in words:
+                frequency[word] = frequency.get(word, 0) + 1
+        # Rare words tell passages apart; a word no passage has still counts as informative.
+        self._default_idf = math.log(count + 1)
+        self.idf = {w: math.log((count + 1) / (n + 0.5)) for w, n in frequency.items()}
+
+    def answer(self, topic: str, message: str = "", aspects: Sequence[str] = ()) -> Answer:
+        """The best passages of ``topic`` for ``message``, which asks about ``aspects``.
+
+        ``aspects`` may name aspects the sources don't cover; the first of those is reported as
+        ``not_covered`` and the passages are chosen as for the covered ones (or a general
+        question). Two covered aspects ("what is PRRT and how is it given?") get one passage
+        each.
+        """
+        terminology = self.knowledge.terminology
+        if topic not in terminology.treatments:
+            raise ValueError(f"unknown topic {topic!r}")
+        unknown = [a for a in aspects if a not in terminology.aspects]
+        if unknown:
+            raise ValueError(f"unknown aspect {unknown[0]!r}")
+        covered = [a for a in aspects if terminology.aspects[a].covered]
+        not_covered = next((a for a in aspects if not terminology.aspects[a].covered), None)
+        ranked = self.ranked(topic, message, covered)
+        best = ranked[0][1]
+        if isinstance(best, PatientQuote):
+            return Answer(topic, (), best.citation, quote=best, not_covered=not_covered)
+        chosen = self._choose(ranked, covered)
+        return Answer(topic, chosen, self.knowledge.citation(chosen), not_covered=not_covered)
+
+    def ranked(
+        self, topic: str, message: str, aspects: Sequence[str]
+    ) -> List[Tuple[float, Candidate]]:
+        """Every passage and patient quote of ``topic`` with its score, best first (ties keep
+        the editors' order in knowledge.yml)."""
+        words = self._words(message)
+        in_order = tuple(words_of(message))
+        candidates: List[Candidate] = [p for p in self.knowledge.passages if p.topic == topic]
+        candidates += [q for q in self.knowledge.quotes if topic in q.topics]
+        scored = [
+            (self._score(c, words, in_order, aspects), i, c) for i, c in enumerate(candidates)
+        ]
+        return [(score, c) for score, _, c in sorted(scored, key=lambda s: (-s[0], s[1]))]
+
+    def _score(
+        self, candidate: Candidate, words: FrozenSet[str], in_order: Tuple[str, ...],
+        aspects: Sequence[str],
+    ) -> float:
+        document = self._document(candidate)
+        weight = sum(self._idf(w) for w in words) or 1.0
+        score = sum(self._idf(w) for w in words & document) / weight
+        if isinstance(candidate, Passage):
+            score += self._prior(candidate, aspects)
+            if candidate.is_about([in_order]):
+                score += FOCUS_BONUS
+        return score
+
+    @staticmethod
+    def _prior(passage: Passage, aspects: Sequence[str]) -> float:
+        if not aspects:
+            return GENERAL_PRIOR if WHAT_IS in passage.aspects else 0.0
+        if aspects[0] in passage.aspects:
+            return ASKED_ASPECT_PRIOR
+        return OTHER_ASPECT_PRIOR if any(a in passage.aspects for a in aspects) else 0.0
+
+    @staticmethod
+    def _choose(ranked: List[Tuple[float, Candidate]], aspects: Sequence[str]) -> Tuple:
+        """The best passage and those close to it; for a question that asks two things, the
+        best passage for each."""
+        passages = [(score, c) for score, c in ranked if isinstance(c, Passage)]
+        if len(set(aspects)) > 1:
+            best = [next((c for _, c in passages if a in c.aspects), None) for a in aspects]
+            chosen = list(dict.fromkeys(c for c in best if c is not None))
+        else:
+            top = passages[0][0]
+            chosen = [c for score, c in passages if score >= CLOSE_ENOUGH * top]
+        return tuple(_fit(chosen[:MAX_PASSAGES], MAX_ANSWER_CHARS))
+
+    def _document(self, candidate: Candidate) -> FrozenSet[str]:
+        words = self._words(candidate.text)
+        if isinstance(candidate, Passage):
+            words |= {w for phrase in candidate.focus for w in phrase}
+        return words
+
+    def _words(self, text: str) -> FrozenSet[str]:
+        found = {self.equivalents.get(w, w) for w in words_of(text)}
+        return frozenset(w for w in found if w not in STOPWORDS and not w.isdigit())
+
+    def _idf(self, word: str) -> float:
+        return self.idf.get(word, self._default_idf)
+
+
+def _fit(ranked: Iterable[Passage], limit: int) -> List[Passage]:
+    """Whole passages, best first, as many as fit in ``limit`` characters."""
+    chosen: List[Passage] = []
+    length = 0
+    for passage in ranked:
+        added = len(passage.text) + (2 if chosen else 0)
+        if length + added <= limit:
+            chosen.append(passage)
+            length += added
+    return chosen
+
+
+@lru_cache(maxsize=None)
+def load_answerer() -> Answerer:
+    return Answerer(load_knowledge())
