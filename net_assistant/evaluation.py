@@ -173,7 +173,8 @@ def missed_targets(results: Mapping[str, Any]) -> Dict[str, float]:
     return {name: results[name] for name in TARGETS if not meets_target(name, results.get(name))}
 
 
-def report(name: str, results: Mapping[str, Any], outcomes: Sequence[Outcome]) -> str:
+def report(name: str, results: Mapping[str, Any], outcomes: Sequence[Outcome],
+           dialogues: Sequence[DialogueOutcome] = ()) -> str:
     lines = [f"== {name}", f"{'figure':<28}{'value':>8}  target"]
     for figure, value in results.items():
         if figure in COUNTS or value is None:
@@ -193,6 +194,13 @@ def report(name: str, results: Mapping[str, Any], outcomes: Sequence[Outcome]) -
     if misses:
         lines.append("misses per category (expected -> seen):")
         lines += [f"  {n:>3}  [{c}] {e} -> {s}" for (c, e, s), n in misses.most_common(15)]
+    turns = Counter(
+        (_shown(t.expected.kind, t.expected.topics), _shown(m.get("kind"), [m.get("topic")]))
+        for d in dialogues for t, m in zip(d.dialogue.turns, d.turns) if not t.expected.is_met_by(m)
+    )
+    if turns:
+        lines.append("dialogue turns missed (expected -> seen):")
+        lines += [f"  {n:>3}  {e} -> {s}" for (e, s), n in turns.most_common(10)]
     return "\n".join(lines)
 
 
@@ -267,7 +275,8 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     evaluated = evaluate(ensure_model())
     for name, result in evaluated.items():
-        print(report(SET_TITLES[name], result["figures"], result["outcomes"]) + "\n")
+        print(report(SET_TITLES[name], result["figures"], result["outcomes"],
+                     result["dialogues"]) + "\n")
         if args.show_errors:
             for o in result["outcomes"]:
                 if o.case.expected is not None and not o.right:

@@ -439,19 +439,39 @@ class SafetyRules:
         if verdicts and verdicts[0].category == EMERGENCY:
             return Assessment(verdicts[0], bool(personal))
         only_context = all(self.rules[v.rule_id].context_only for v in personal)
-        asks_general = self._asks_beside(spans, personal) and not self.matches(
-            PERSONAL_REQUEST, spans)
-        if personal and not (only_context and asks_general):
+        request = self._first(PERSONAL_REQUEST, spans, doc)
+        if personal and not (only_context and request is None and self._asks_beside(spans, personal)):
             return Assessment(personal[0], True)
-        return Assessment(None, bool(personal) or self.matches(PERSONAL_CONTEXT, spans))
+        in_context = bool(personal) or self.matches(PERSONAL_CONTEXT, spans)
+        if request is not None and self._names_person(request, spans) and spans.get(
+                MEDICAL_CONTEXT_MATCH_KEY):
+            return Assessment(request, True)  # "what treatment will my husband get next?"
+        return Assessment(None, in_context)
+
+    def _names_person(self, verdict: SafetyVerdict, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
+        """The verdict's own words name the person ("my husband", "I")."""
+        people = spans.get(self.sections[PERSONAL_CONTEXT].match_key, []) \
+            if PERSONAL_CONTEXT in self.sections else []
+        return any(_overlap(verdict.span, person) for person in people)
+
+    def _first(self, section: str, spans: Dict[str, List[Tuple[int, int]]],
+               doc: Doc) -> Optional[SafetyVerdict]:
+        """The section's earliest match as a personal verdict named after the section."""
+        found = spans.get(self.sections[section].match_key) if section in self.sections else None
+        if not found:
+            return None
+        start, end = min(found)
+        return SafetyVerdict(PERSONAL, section, doc[start:end].text, (start, end))
 
     def _asks_beside(self, spans: Dict[str, List[Tuple[int, int]]],
                      verdicts: List[SafetyVerdict]) -> bool:
-        """A general question outside the words the personal rules matched."""
+        """A general question that ends outside the words the personal rules matched."""
         if GENERAL_QUESTION not in self.sections:
             return False
         questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
-        return any(not any(_overlap(q, v.span) for v in verdicts) for q in questions)
+        return any(
+            not any(v.span[0] < end <= v.span[1] for v in verdicts) for _, end in questions
+        )
 
     def matches(self, section: str, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
         return section in self.sections and bool(spans.get(self.sections[section].match_key))
