@@ -26,8 +26,8 @@ from net_assistant.knowledge import (
 )
 
 # Weights of the score; the shared-words part is between 0 and 1.
-ASKED_ASPECT_PRIOR = 0.35  # the passage answers the aspect the question asks first
-OTHER_ASPECT_PRIOR = 0.25  # ... or another aspect the question asks
+ASKED_ASPECT_PRIOR = 0.45  # the passage answers the aspect the question asks first
+OTHER_ASPECT_PRIOR = 0.3  # ... or another aspect the question asks
 GENERAL_PRIOR = 0.2  # a question that asks no aspect is best met by "what it is"
 FOCUS_BONUS = 0.6  # the question names the passage's sub-topic ("Whipple", "IORT")
 # Passages after the best are quoted too while they score at least this share of the best.
@@ -35,8 +35,11 @@ CLOSE_ENOUGH = 0.75
 MAX_PASSAGES = 3
 WHAT_IS = "what_is"
 
-# Words that say nothing about which passage answers a question.
+# Words that say nothing about which passage answers a question (the aspect prior reads the
+# question words: "how is it given", "when is it used").
 STOPWORDS = frozenset("""
+use used using give given giving work works working mean means happen happens treat treated
+treatment net nets
 a about after again all also am an and any anything are as at be been before being but by can
 could did do doe does doing done for from get gets getting go going had ha has have having he
 her hi him his how i if im in into is it it its just know like me might more most much my need
@@ -174,7 +177,7 @@ class Answerer:
         else:
             top = passages[0][0]
             chosen = [c for score, c in passages if score >= CLOSE_ENOUGH * top]
-        return tuple(_fit(chosen[:MAX_PASSAGES], MAX_ANSWER_CHARS))
+        return _by_source(_fit(chosen[:MAX_PASSAGES], MAX_ANSWER_CHARS))
 
     def _document(self, candidate: Candidate) -> FrozenSet[str]:
         words = self._words(candidate.text)
@@ -188,6 +191,12 @@ class Answerer:
 
     def _idf(self, word: str) -> float:
         return self.idf.get(word, self._default_idf)
+
+
+def _by_source(passages: List[Passage]) -> Tuple[Passage, ...]:
+    """Best first, but each source's passages together, so the citation reads in order."""
+    sources = list(dict.fromkeys(p.source for p in passages))
+    return tuple(sorted(passages, key=lambda p: sources.index(p.source)))
 
 
 def _fit(ranked: Iterable[Passage], limit: int) -> List[Passage]:

@@ -41,6 +41,7 @@ INTENT_FOR_CATEGORY = {EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT}
 # Added to the parse data (tracker.latest_message["safety_rule"]) when a rule re-labels a message.
 SAFETY_RULE_KEY = "safety_rule"
 OTHER_LANGUAGE_INTENT = "other_language"
+SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Added to the parse data when a message is written in another language: code, name, countries.
 LANGUAGE_KEY = "language"
 # Added (true) when a message that is not re-labelled speaks of someone's own situation: the
@@ -111,8 +112,11 @@ def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:
 
     An *uncertain* emergency guess (``nlu_fallback`` over it) is re-labelled personal: "talk to
     your care team" serves that person better than "did you mean…?", and the "did you mean"
-    question itself says what to do in an emergency."""
+    question itself says what to do in an emergency. A rule that shows only personal context
+    leaves small talk alone."""
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if verdict.context_only and intent in SMALL_TALK_INTENTS:
+        return False  # "thanks, that helps with my mum's scan"
     return verdict.category == EMERGENCY or intent != EMERGENCY_INTENT
 
 

@@ -69,7 +69,12 @@ class Outcome:
 @dataclass(frozen=True)
 class DialogueOutcome:
     dialogue: Dialogue
-    turns: List[Dict[str, Any]] = field(default_factory=list)  # metadata of each turn
+    said: List[Dict[str, Any]] = field(default_factory=list)  # per turn: metadata, intent, rule
+
+    @property
+    def turns(self) -> List[Dict[str, Any]]:
+        """The metadata of each turn's last answer."""
+        return [said["metadata"] for said in self.said]
 
     @property
     def right(self) -> bool:
@@ -118,7 +123,7 @@ class Conversations:
         sender = f"eval-{uuid.uuid4().hex}"
         outcome = DialogueOutcome(dialogue)
         for turn in dialogue.turns:
-            outcome.turns.append((await self.say(sender, turn.text))["metadata"])
+            outcome.said.append(await self.say(sender, turn.text))
         return outcome
 
 
@@ -286,6 +291,12 @@ def main() -> None:
             "figures": result["figures"],
             "outcomes": [{**asdict(o.case), "intent_seen": o.intent, "metadata": o.metadata,
                           "safety_rule": o.safety_rule} for o in result["outcomes"]],
+            "dialogues": [{"name": d.dialogue.name, "right": d.right,
+                           "turns": [{**asdict(t), "intent_seen": said["intent"],
+                                      "metadata": said["metadata"],
+                                      "safety_rule": said["safety_rule"]}
+                                     for t, said in zip(d.dialogue.turns, d.said)]}
+                          for d in result["dialogues"]],
         }
         for name, result in evaluated.items()
     }, indent=1, default=str))

@@ -100,6 +100,7 @@ class SafetyVerdict:
     rule_id: str
     matched_text: str
     span: Tuple[int, int] = (0, 0)  # token offsets of the match in the normalised message
+    context_only: bool = False  # the rule shows personal context only (see SafetyRule)
 
 
 @dataclass(frozen=True)
@@ -438,7 +439,7 @@ class SafetyRules:
         personal = [v for v in verdicts if v.category == PERSONAL]
         if verdicts and verdicts[0].category == EMERGENCY:
             return Assessment(verdicts[0], bool(personal))
-        only_context = all(self.rules[v.rule_id].context_only for v in personal)
+        only_context = all(v.context_only for v in personal)
         request = self._first(PERSONAL_REQUEST, spans, doc)
         if personal and not (only_context and request is None and self._asks_beside(spans, personal)):
             return Assessment(personal[0], True)
@@ -502,7 +503,8 @@ class SafetyRules:
                 kept = [span for span in kept if self._stands_alone(doc, span, rule)]
             if kept:
                 start, end = min(kept, key=lambda span: (span[0], -span[1]))
-                found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text, (start, end)))
+                found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text,
+                                           (start, end), rule.context_only))
         return sorted(found, key=lambda verdict: CATEGORIES.index(verdict.category))
 
     def _stands_alone(self, doc: Doc, span: Tuple[int, int], rule: SafetyRule) -> bool:
