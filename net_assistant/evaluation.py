@@ -246,18 +246,13 @@ async def _evaluate(model: Path, sets: Dict[str, List[Case]], dialogues: List[Di
 def evaluate(model: Path) -> Dict[str, Dict[str, Any]]:
     """Figures, outcomes and dialogue outcomes per set."""
     training = training_texts()
-    first = first_set()
-    sets = {
-        "first": unseen(first, training),
-        "second": second_set(),
-        "real": real_questions(),
-    }
+    written = {"first": first_set(), "second": second_set(), "real": real_questions()}
+    sets = {name: unseen(cases, training) for name, cases in written.items()}
     ran = asyncio.run(_evaluate(model, sets, second_set_dialogues()))
     evaluated = {}
     for name, (outcomes, dialogues) in ran.items():
         results = figures(outcomes, dialogues)
-        if name == "first":
-            results["left_out_as_training"] = len(first) - len(sets["first"])
+        results["left_out_as_training"] = len(written[name]) - len(sets[name])
         evaluated[name] = {"figures": results, "outcomes": outcomes, "dialogues": dialogues}
     return evaluated
 

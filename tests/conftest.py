@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
+import yaml
 
+from net_assistant.content import PROJECT_DIR
+from net_assistant.knowledge import load_knowledge
 from net_assistant.model import ensure_model
 from net_assistant.servers import Assistant, free_port, start_assistant
 
@@ -96,3 +100,35 @@ class Turn:
 def chat(assistant: Assistant, request: pytest.FixtureRequest) -> Chat:
     """A fresh conversation with a sender id unique to the test."""
     return Chat(assistant.rasa_url, f"{request.node.name}-{os.getpid()}")
+
+
+# --- traceability of what the assistant says --------------------------------------------------
+
+DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+# The assistant's own sentences that an answer may put around the quoted passages.
+FRAMING_RESPONSES = ("utter_not_covered_lead", "utter_care_team_knows_more", "utter_applies_to_you")
+_FRAMING = [
+    re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(DOMAIN["responses"][name][0]["text"])))
+    for name in FRAMING_RESPONSES
+]
+
+
+def quoted_part(text: str) -> str:
+    """An answer's text without its citation and without the assistant's framing sentences."""
+    kept = [p for p in text.split("\n\n")
+            if not p.startswith(("Source: ", "Sources: "))
+            and not any(pattern.fullmatch(p) for pattern in _FRAMING)]
+    return "\n\n".join(kept)
+
+
+def assert_traceable(text: str, metadata: Dict[str, Any]) -> None:
+    """An answer quotes exactly the passages its metadata names, each traced to its source."""
+    knowledge = load_knowledge()
+    quoted = quoted_part(text)
+    if metadata.get("patient_quote"):
+        quote = next(q for q in knowledge.quotes if q.id == metadata["patient_quote"])
+        assert quoted == quote.labelled_text and knowledge.is_traceable(quote.text), text
+        return
+    assert metadata["passages"], metadata
+    assert quoted == "\n\n".join(knowledge.passage(i).text for i in metadata["passages"]), text
+    assert knowledge.is_traceable(quoted), text

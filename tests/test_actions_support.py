@@ -290,3 +290,40 @@ def test_distress_is_acknowledged_with_an_offer_of_support_groups(directory):
     for medical in ("treatment", "diagnos", "prognosis", "cure", "dose", "therapy"):
         assert medical not in message["text"].lower()
     assert events == []
+
+
+# --- another language ---------------------------------------------------------------------------
+
+
+def other_language(directory: SupportDirectory, language: Optional[Dict[str, Any]]):
+    from actions.support import ActionOtherLanguage
+    from tests.conftest import DOMAIN as FULL_DOMAIN
+
+    tracker = make_tracker("Welche Behandlungen gibt es?", "other_language", {})
+    if language:
+        tracker.latest_message["language"] = language
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionOtherLanguage(directory).run(dispatcher, tracker, FULL_DOMAIN))
+    (message,) = dispatcher.messages
+    return message
+
+
+def test_another_language_is_answered_in_english_with_the_groups_where_it_is_spoken(
+        directory: SupportDirectory) -> None:
+    message = other_language(directory, {"code": "de", "name": "German",
+                                         "countries": ["DE", "AT", "CH"]})
+    assert message["text"].startswith("Sorry, I can only answer in English.")
+    assert "112" in message["text"]
+    german = [org for org in directory.organisations if "DE" in org.countries]
+    assert german and all(org.website in message["text"] for org in german)
+    assert directory.international().website in message["text"]
+    assert message["custom"]["kind"] == "fallback" and message["custom"]["language"] == "de"
+    assert {o["id"] for o in message["custom"]["organisations"]} >= {org.id for org in german}
+
+
+def test_an_unrecognised_language_still_gets_the_english_reply_and_the_alliance(
+        directory: SupportDirectory) -> None:
+    message = other_language(directory, None)
+    assert "only answer in English" in message["text"]
+    assert message["custom"]["language"] is None
+    assert [o["id"] for o in message["custom"]["organisations"]] == [directory.international().id]

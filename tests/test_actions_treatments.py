@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.treatments import ActionAnswerTreatment
 from net_assistant.knowledge import load_knowledge
 from net_assistant.nlp import load_pipeline
+from tests.conftest import DOMAIN, assert_traceable
 
 
 def parse(text: str, intent: str) -> Dict[str, Any]:
@@ -20,13 +21,13 @@ def parse(text: str, intent: str) -> Dict[str, Any]:
     return {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities}
 
 
-def answer(text: str, intent: str, topic: Optional[str] = None):
-    parse_data = parse(text, intent)
+def answer(text: str, intent: str, topic: Optional[str] = None, **parse_extra: Any):
+    parse_data = {**parse(text, intent), **parse_extra}
     tracker = Tracker("patient", {"topic": topic, "disclaimer_shown": True}, parse_data,
                       [{"event": "user", "text": text, "parse_data": parse_data}],
                       False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionAnswerTreatment().run(dispatcher, tracker, {}))
+    events = asyncio.run(ActionAnswerTreatment().run(dispatcher, tracker, DOMAIN))
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
@@ -46,6 +47,8 @@ def test_a_treatment_question_is_answered_from_the_sources_with_a_citation():
     assert set(meta["sources"]) == {"ipsen-treatment-options", "cancer-care-treatment"}
     assert message["text"].endswith(meta["citation"])
     assert load_knowledge().is_traceable(without_citation(message["text"]))
+    assert_traceable(message["text"], meta)
+    assert meta["not_covered"] is None and meta["personal_context"] is False
 
 
 def test_the_aspect_asked_is_answered_and_the_others_offered_as_buttons():
@@ -64,12 +67,26 @@ def test_a_follow_up_answers_for_the_treatment_under_discussion():
     assert (message["custom"]["topic"], message["custom"]["aspect"]) == ("chemotherapy", "how_given")
 
 
-def test_uncovered_aspects_are_declined_without_medical_content():
+def test_an_uncovered_aspect_is_named_beside_what_the_sources_say():
     message = only(answer("what are the side effects of PRRT", "ask_prrt")[0])
-    assert message["custom"]["kind"] == "fallback"
-    assert message["custom"]["sources"] == []
-    assert message["response"] == "utter_not_covered"
-    assert message["treatment_name"].startswith("Peptide receptor")
+    meta = message["custom"]
+    assert meta["kind"] == "answer" and meta["not_covered"] == "side_effects"
+    assert message["text"].startswith(
+        "The information I have about Peptide receptor radionuclide therapy (PRRT) doesn't cover "
+        "side effects.")
+    assert "Your doctor or specialist NET team can tell you more." in message["text"]
+    assert meta["sources"] and meta["passages"]
+    assert_traceable(message["text"], meta)
+
+
+def test_a_question_with_personal_context_is_answered_with_a_care_team_note():
+    message = only(answer("I start lanreotide next week, how is it given?",
+                          "ask_somatostatin_analogues", personal_context=True)[0])
+    meta = message["custom"]
+    assert meta["kind"] == "answer" and meta["personal_context"] is True
+    assert meta["passages"][0] == "ssa-injections"
+    assert "how it applies in your own situation" in message["text"]
+    assert_traceable(message["text"], meta)
 
 
 def test_a_sub_topic_gets_its_own_passage():
@@ -88,13 +105,14 @@ def test_observation_is_answered_with_a_labelled_patient_experience():
     assert message["text"].startswith("A patient's experience")
     assert message["custom"]["patient_quote"]
     assert message["text"].endswith(message["custom"]["citation"])
+    assert_traceable(message["text"], message["custom"])
 
 
 def test_the_first_answer_of_a_conversation_starts_with_the_disclaimer():
     parse_data = parse("what is chemo?", "ask_chemotherapy")
     tracker = Tracker("patient", {}, parse_data, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionAnswerTreatment().run(dispatcher, tracker, {}))
+    events = asyncio.run(ActionAnswerTreatment().run(dispatcher, tracker, DOMAIN))
     disclaimer, answer_message = dispatcher.messages
     assert disclaimer["response"] == "utter_disclaimer"
     assert answer_message["custom"]["kind"] == "answer"

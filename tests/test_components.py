@@ -27,8 +27,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from net_assistant.components import (
     EMERGENCY_INTENT,
+    LANGUAGE_KEY,
+    OTHER_LANGUAGE_INTENT,
+    PERSONAL_CONTEXT_KEY,
     PERSONAL_INTENT,
     SAFETY_RULE_KEY,
+    LanguageIdentifier,
     SafetyRuleLayer,
 )
 from net_assistant.content import PROJECT_DIR
@@ -199,7 +203,7 @@ def test_messages_without_text_are_skipped(layer: SafetyRuleLayer) -> None:
     assert message.get(INTENT) is None
 
 
-def test_config_runs_the_layer_right_after_the_fallback_classifier() -> None:
+def test_config_runs_language_then_safety_right_after_the_fallback_classifier() -> None:
     config = rasa.shared.utils.io.read_config_file(PROJECT_DIR / "config.yml")
     model_config = DefaultV1Recipe().graph_config_for_recipe(
         copy.deepcopy(config), {}, training_type=TrainingType.BOTH
@@ -207,7 +211,60 @@ def test_config_runs_the_layer_right_after_the_fallback_classifier() -> None:
     validation.validate(model_config)
     nodes = model_config.predict_schema.nodes
     (layer_node,) = [name for name, node in nodes.items() if node.uses is SafetyRuleLayer]
-    assert nodes[layer_node].needs["messages"].startswith("run_FallbackClassifier")
+    (language_node,) = [name for name, node in nodes.items() if node.uses is LanguageIdentifier]
+    assert nodes[layer_node].needs["messages"] == language_node
+    assert nodes[language_node].needs["messages"].startswith("run_FallbackClassifier")
+
+
+# --- personal context and other languages ------------------------------------------------------
+
+
+def test_a_general_question_with_personal_context_is_marked_not_relabelled(
+        layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("My dad has just been diagnosed with a NET in his bowel. What "
+                           "treatments are there?", [("ask_treatment_options", 0.8)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_treatment_options"
+    assert message.get(PERSONAL_CONTEXT_KEY) is True
+
+
+def test_a_request_for_advice_is_still_relabelled(layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("my mum's Ki-67 is 15%, what does that mean?",
+                           [("ask_treatment_options", 0.8)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
+
+
+def test_a_general_question_has_no_personal_context(layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("how is lanreotide given?", [("ask_somatostatin_analogues", 0.9)])
+    layer.process([message])
+    assert message.get(PERSONAL_CONTEXT_KEY) is None
+
+
+def test_thanks_that_mention_a_relative_stay_thanks(layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("thanks, that helps with my mum's scan next week", [("thank", 0.9)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "thank"
+
+
+@pytest.fixture(scope="module")
+def language(context: Dict) -> LanguageIdentifier:
+    return LanguageIdentifier.create({}, **context)
+
+
+def test_another_language_is_labelled_with_the_language(language: LanguageIdentifier) -> None:
+    message = diet_output("Welche Behandlungen gibt es für neuroendokrine Tumoren?",
+                          [("ask_treatment_options", 0.7)])
+    language.process([message])
+    assert message.get(INTENT) == {"name": OTHER_LANGUAGE_INTENT, "confidence": 1.0}
+    assert names(message)[1] == "ask_treatment_options"
+    assert message.get(LANGUAGE_KEY)["code"] == "de" and "DE" in message.get(LANGUAGE_KEY)["countries"]
+
+
+def test_english_is_left_alone(language: LanguageIdentifier) -> None:
+    message = diet_output("what is PRRT and how is it given?", [("ask_prrt", 0.9)])
+    language.process([message])
+    assert message.get(INTENT)["name"] == "ask_prrt" and message.get(LANGUAGE_KEY) is None
 
 
 def test_an_over_long_message_is_cut_for_the_classifier_but_checked_whole(

@@ -5,29 +5,19 @@ import re
 
 import pytest
 
-from net_assistant.knowledge import load_knowledge
+from tests.conftest import assert_traceable
 
 pytestmark = pytest.mark.slow
 
 DISCLAIMER = "can't give medical advice"
 
 
-def quoted_part(text: str) -> str:
-    """An answer's text without its citation paragraph."""
-    return re.sub(r"\n\nSources?: .*\Z", "", text, flags=re.S)
-
-
 def assert_traceable_answers(turn) -> None:
-    """Every answer of kind "answer" quotes the sources (a patient quote: that person's words)."""
-    knowledge = load_knowledge()
+    """Every answer of kind "answer" quotes the passages its metadata names, traced to a source."""
     answers = [(text, meta) for text, meta in turn.answers if meta["kind"] == "answer"]
     assert answers
     for text, meta in answers:
-        if meta.get("patient_quote"):
-            quote = next(q for q in knowledge.quotes if q.id == meta["patient_quote"])
-            assert quote.text in text and knowledge.is_traceable(quote.text)
-        else:
-            assert knowledge.is_traceable(quoted_part(text)), text
+        assert_traceable(text, meta)
 
 
 def test_hello_gets_the_disclaimer_and_a_greeting(chat):
@@ -59,15 +49,44 @@ def test_follow_ups_stay_on_the_topic_and_can_switch(chat):
     assert switched.last("topic") == "prrt"
 
 
-def test_uncovered_questions_are_declined_not_improvised(chat):
+def test_uncovered_questions_say_so_and_give_what_the_sources_say(chat):
     turn = chat.send("what is the success rate of PRRT")
-    assert turn.last("kind") == "fallback" and turn.last("sources") == []
-    assert "doesn't cover" in turn.text
+    assert turn.last("kind") == "answer" and turn.last("not_covered") == "success_rate"
+    assert "doesn't cover success rates" in turn.text
+    assert_traceable_answers(turn)
+
+
+@pytest.mark.parametrize("message, topic", [
+    ("My dad has just been diagnosed with a NET in his bowel. What treatments are there?",
+     "treatment_options"),
+    ("I start lanreotide next week - how is it given?", "somatostatin_analogues"),
+])
+def test_a_general_question_with_personal_context_is_answered(chat, message, topic):
+    turn = chat.send(message)
+    assert (turn.last("kind"), turn.last("topic")) == ("answer", topic)
+    assert turn.last("personal_context") is True
+    assert_traceable_answers(turn)
+
+
+def test_a_message_in_another_language_is_answered_in_english_with_groups(chat):
+    turn = chat.send("Hallo, welche Behandlungen gibt es für neuroendokrine Tumoren?")
+    assert turn.last("kind") == "fallback" and turn.last("language") == "de"
+    assert "only answer in English" in turn.text and "112" in turn.text
+    assert "NET patient groups in countries where German is spoken" in turn.text
+
+
+@pytest.mark.parametrize("message", [
+    "my fishing net is torn, how do I fix it?",
+    "how do I reset my router?",
+])
+def test_look_alikes_are_declined_not_escalated(chat, message):
+    assert chat.send(message).last("kind") == "fallback"
 
 
 @pytest.mark.parametrize("message", [
     "should I have PRRT?",
     "my dad's Ki-67 is 20%, what does that mean for him",
+    "which kind of NET is mine?",
     "can I skip my lanreotide injection this month",
 ])
 def test_personal_questions_go_to_the_care_team(chat, message):

@@ -43,9 +43,10 @@ def test_sub_topic_terms_are_kept_as_focus():
     assert question.focus_terms == ("whipple procedure",)
 
 
-def test_the_most_specific_aspect_wins():
+def test_every_aspect_asked_is_kept_most_specific_first():
     question = resolve("ask_prrt", [entity("aspect", "what is"), entity("aspect", "side effects")])
     assert question.aspect == "side_effects"
+    assert question.aspects == ("side_effects", "what_is")
 
 
 def test_overview_terms_inside_a_specific_question_do_not_override_the_intent():

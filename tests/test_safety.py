@@ -18,6 +18,7 @@ from spacy.language import Language
 from net_assistant.content import ContentError
 from net_assistant.nlp import load_pipeline
 from net_assistant.safety import (
+    Assessment,
     EMERGENCY,
     PERSONAL,
     SAFETY_RULES_FILE,
@@ -49,6 +50,61 @@ def test_rule_fires_on_its_examples(rules: SafetyRules, rule_id: str, example: s
 def test_rule_leaves_its_counter_examples_alone(rules: SafetyRules, rule_id: str,
                                                 example: str) -> None:
     assert rule_id not in {verdict.rule_id for verdict in rules.verdicts(example)}
+
+
+def _section_examples(kind: str) -> List[Tuple[str, str]]:
+    return [(name, example) for name, section in load_safety_rules().sections.items()
+            for example in getattr(section, kind)]
+
+
+@pytest.mark.parametrize("section,example", _section_examples("examples_match"))
+def test_section_matches_its_examples(rules: SafetyRules, section: str, example: str) -> None:
+    assert rules.section_matches(section, example)
+
+
+@pytest.mark.parametrize("section,example", _section_examples("examples_no_match"))
+def test_section_leaves_its_counter_examples_alone(rules: SafetyRules, section: str,
+                                                   example: str) -> None:
+    assert not rules.section_matches(section, example)
+
+
+# ------------------------------------------------------------------ three kinds of personal message
+
+@pytest.mark.parametrize("message", [
+    "My dad has just been diagnosed with a NET in his bowel. What treatments are there?",
+    "I start lanreotide next week - how is it given?",
+    "my dad's been told he might need prrt, what is it exactly",
+    "my mum has just been diagnosed, what are the treatment options?",
+])
+def test_a_general_question_with_personal_context_is_answered(rules: SafetyRules,
+                                                              message: str) -> None:
+    assessment = rules.assess(message)
+    assert assessment.verdict is None and assessment.personal_context
+
+
+@pytest.mark.parametrize("message", [
+    "my mum's Ki-67 is 15%, what does that mean?",
+    "my dad has liver mets, what treatment can he have?",
+    "which kind of NET is mine?",
+    "will I get PRRT?",
+    "my scan showed a spot on my liver, should I be worried?",
+    "what treatment will my husband get next",
+])
+def test_a_request_for_advice_is_still_personal(rules: SafetyRules, message: str) -> None:
+    assert rules.assess(message).verdict.category == PERSONAL
+
+
+def test_a_plain_general_question_has_no_personal_context(rules: SafetyRules) -> None:
+    assert rules.assess("how is lanreotide given?") == Assessment(None, False)
+
+
+@pytest.mark.parametrize("message", [
+    "my fishing net is torn", "my net curtains are mouldy what should i do",
+    "how do I wash net curtains without them going grey", "I'm dying to know who won the match",
+    "my net pay went down, should I worry",
+])
+def test_net_and_dying_look_alikes_never_fire(rules: SafetyRules, message: str) -> None:
+    assert rules.check(message) is None
 
 
 def test_both_categories_have_rules(rules: SafetyRules) -> None:

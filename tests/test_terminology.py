@@ -44,10 +44,28 @@ def test_canonical_ids_and_intents_map_to_themselves():
 
 def test_uncovered_aspects_outrank_covered_ones():
     terminology = load_terminology()
-    assert terminology.most_specific_aspect(["what_is", "side_effects"]) == "side_effects"
-    assert terminology.most_specific_aspect(["what_is", "how_given"]) == "how_given"
-    assert terminology.most_specific_aspect([]) is None
+    assert terminology.by_priority(["what_is", "side_effects"]) == ("side_effects", "what_is")
+    assert terminology.by_priority(["what_is", "how_given", "what_is"]) == ("how_given", "what_is")
+    assert terminology.by_priority([]) == ()
     assert not terminology.aspects["cost"].covered and terminology.aspects["goal"].covered
+
+
+def test_word_equivalents_map_each_word_to_its_group():
+    equivalents = load_terminology().word_equivalents
+    assert equivalents["jab"] == equivalents["injection"] == "injection"
+    assert equivalents["op"] == "surgery"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(word_equivalents=[["jab", "injection"], ["jab", "shot"]]), "two groups"),
+    (lambda d: d.update(word_equivalents=[["weekly jab", "injection"]]), "single words"),
+    (lambda d: d.update(word_equivalents="jab"), "list of word groups"),
+])
+def test_broken_word_equivalents_are_reported(change, message):
+    data = load_yaml("terminology.yml")
+    change(data)
+    with pytest.raises(ContentError, match=message):
+        parse_terminology(data)
 
 
 def test_a_term_listed_for_two_treatments_is_rejected():
