@@ -27,8 +27,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from net_assistant.languages import Languages, load_languages
 from net_assistant.safety import (
+    CENTRE,
     EMERGENCY,
+    HAND_OFF,
     PERSONAL,
+    SUPPORT,
     Assessment,
     SafetyRules,
     SafetyVerdict,
@@ -37,7 +40,10 @@ from net_assistant.safety import (
 
 EMERGENCY_INTENT = "emergency"
 PERSONAL_INTENT = "personal_medical_question"
-INTENT_FOR_CATEGORY = {EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT}
+INTENT_FOR_CATEGORY = {
+    EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT,
+    SUPPORT: "ask_support_groups", CENTRE: "ask_specialist_centre",
+}
 # Added to the parse data (tracker.latest_message["safety_rule"]) when a rule re-labels a message.
 SAFETY_RULE_KEY = "safety_rule"
 OTHER_LANGUAGE_INTENT = "other_language"
@@ -113,10 +119,13 @@ def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:
     An *uncertain* emergency guess (``nlu_fallback`` over it) is re-labelled personal: "talk to
     your care team" serves that person better than "did you mean…?", and the "did you mean"
     question itself says what to do in an emergency. A rule that shows only personal context
-    leaves small talk alone."""
+    leaves small talk alone. A request for support or a specialist centre never overrides an
+    emergency, a personal question or another language."""
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if verdict.context_only and intent in SMALL_TALK_INTENTS:
         return False  # "thanks, that helps with my mum's scan"
+    if verdict.category in HAND_OFF:
+        return intent not in (EMERGENCY_INTENT, PERSONAL_INTENT, OTHER_LANGUAGE_INTENT)
     return verdict.category == EMERGENCY or intent != EMERGENCY_INTENT
 
 

@@ -28,8 +28,13 @@ from net_assistant.nlp import load_pipeline
 SAFETY_RULES_FILE = "safety_rules.yml"
 EMERGENCY = "emergency"
 PERSONAL = "personal"
+# Not safety, but decided the same reviewable way: asking for other patients or a support
+# group, or for a specialist centre, is a hand-off even when a treatment is named.
+SUPPORT = "support"
+CENTRE = "centre"
+HAND_OFF = (SUPPORT, CENTRE)
 # Highest priority first: an emergency always wins over a personal question.
-CATEGORIES = (EMERGENCY, PERSONAL)
+CATEGORIES = (EMERGENCY, PERSONAL, SUPPORT, CENTRE)
 RULE_KEYS = {"id", "category", "description", "patterns", "exceptions", "examples_match",
              "examples_no_match", "needs_medical_context", "context_only"}
 MEDICAL_CONTEXT = "medical_context"
@@ -426,8 +431,9 @@ class SafetyRules:
         return self.assess(text_or_doc).verdict
 
     def assess(self, text_or_doc: Union[str, Doc]) -> Assessment:
-        """Emergency; else a request for personal advice; else a general question, which may
-        carry personal context.
+        """Emergency; else a request for personal advice; else a request for support or a
+        specialist centre; else a general question. Any but an emergency may carry personal
+        context.
 
         A personal rule marked ``context_only`` ("my mum's NET", "my dad needs PRRT") does not
         re-label a message that asks a question ("…: what is it?"), unless the question asks
@@ -447,7 +453,8 @@ class SafetyRules:
         if request is not None and self._names_person(request, spans) and spans.get(
                 MEDICAL_CONTEXT_MATCH_KEY):
             return Assessment(request, True)  # "what treatment will my husband get next?"
-        return Assessment(None, in_context)
+        hand_off = next((v for v in verdicts if v.category in HAND_OFF), None)
+        return Assessment(hand_off, in_context)
 
     def _names_person(self, verdict: SafetyVerdict, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
         """The verdict's own words name the person ("my husband", "I")."""

@@ -18,6 +18,7 @@ from spacy.language import Language
 from net_assistant.content import ContentError
 from net_assistant.nlp import load_pipeline
 from net_assistant.safety import (
+    HAND_OFF,
     Assessment,
     EMERGENCY,
     PERSONAL,
@@ -107,8 +108,13 @@ def test_net_and_dying_look_alikes_never_fire(rules: SafetyRules, message: str) 
     assert rules.check(message) is None
 
 
-def test_both_categories_have_rules(rules: SafetyRules) -> None:
-    assert {rule.category for rule in rules.rules.values()} == {EMERGENCY, PERSONAL}
+def test_every_category_has_rules(rules: SafetyRules) -> None:
+    assert {rule.category for rule in rules.rules.values()} == {EMERGENCY, PERSONAL, *HAND_OFF}
+
+
+def test_a_hand_off_never_outranks_a_personal_question(rules: SafetyRules) -> None:
+    verdict = rules.check("should my dad have PRRT, and is there anyone he could talk to?")
+    assert verdict.category == PERSONAL
 
 
 # ------------------------------------------------------------------ matching behaviour
@@ -1548,7 +1554,7 @@ NON_MEDICAL_QUESTIONS = [
 
 @pytest.mark.parametrize("question", GENERAL_QUESTIONS)
 def test_general_question_never_fires(rules: SafetyRules, question: str) -> None:
-    assert rules.check(question) is None
+    assert not escalates(rules, question)
 
 
 @pytest.mark.parametrize("question", PERSONAL_QUESTIONS)
@@ -1559,7 +1565,14 @@ def test_personal_question_is_personal(rules: SafetyRules, question: str) -> Non
 
 @pytest.mark.parametrize("question", NON_MEDICAL_QUESTIONS)
 def test_non_medical_question_never_fires(rules: SafetyRules, question: str) -> None:
-    assert rules.check(question) is None
+    assert not escalates(rules, question)
+
+
+def escalates(rules: SafetyRules, message: str) -> bool:
+    """Whether the rules send the message to the care team or to emergency services (a
+    hand-off to support groups or the centre finder is no escalation)."""
+    verdict = rules.check(message)
+    return verdict is not None and verdict.category not in HAND_OFF
 
 
 @pytest.mark.parametrize("message", EMERGENCIES)
