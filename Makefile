@@ -20,7 +20,7 @@ help:
 	@echo "make run    - set up, train if the data changed, start the assistant"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make shell  - chat with the assistant in the terminal"
-	@echo "make eval   - held-out evaluation (intent accuracy, macro F1, safety figures)"
+	@echo "make eval   - end-to-end evaluation on the held-out sets (answers as the person sees them)"
 	@echo "make setup  - create .venv from requirements.lock and build the spaCy pipeline"
 
 setup: $(VENV)/.installed $(SPACY_PIPELINE) $(WIDGET_VENDOR)

@@ -15,7 +15,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -26,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from net_assistant.languages import Languages, load_languages
+from net_assistant.terminology import TREATMENT_LABEL, Terminology, load_terminology
 from net_assistant.safety import (
     CENTRE,
     EMERGENCY,
@@ -185,6 +188,57 @@ class LanguageIdentifier(GraphComponent, IntentClassifier):
                                            "countries": list(language.countries)},
                             add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class NamedTreatmentConfirmation(GraphComponent, IntentClassifier):
+    """Keeps an unsure treatment guess when the message names that very treatment.
+
+    "my dads consultant mentioned lutathera, wot is it" may leave DIET below the fallback
+    threshold although its best guess, PRRT, is the treatment the entity ruler found in the
+    message. Two independent signals agreeing is enough to answer rather than ask "did you
+    mean…?". Runs after the FallbackClassifier and before the safety layer, which still has the
+    last word."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [IntentClassifier]
+
+    def __init__(self, terminology: Terminology) -> None:
+        self.terminology = terminology
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NamedTreatmentConfirmation:
+        return cls(load_terminology())
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            confirmed = self._confirmed(message)
+            if confirmed is not None:
+                message.set(INTENT, confirmed, add_to_output=True)
+        return messages
+
+    def _confirmed(self, message: Message) -> Optional[Dict[str, Any]]:
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+            return None
+        guesses = [entry for entry in message.get(INTENT_RANKING_KEY) or []
+                   if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+        if not guesses:
+            return None
+        named = {
+            self.terminology.treatment_for_term(str(entity.get("value", "")))
+            for entity in message.get(ENTITIES) or [] if entity.get("entity") == TREATMENT_LABEL
+        }
+        topic = self.terminology.treatment_for_intent(guesses[0].get(INTENT_NAME_KEY))
+        return dict(guesses[0]) if topic is not None and topic in named else None
 
 
 @DefaultV1Recipe.register(

@@ -33,6 +33,7 @@ from net_assistant.components import (
     PERSONAL_INTENT,
     SAFETY_RULE_KEY,
     LanguageIdentifier,
+    NamedTreatmentConfirmation,
     SafetyRuleLayer,
 )
 from net_assistant.content import PROJECT_DIR
@@ -212,8 +213,11 @@ def test_config_runs_language_then_safety_right_after_the_fallback_classifier() 
     nodes = model_config.predict_schema.nodes
     (layer_node,) = [name for name, node in nodes.items() if node.uses is SafetyRuleLayer]
     (language_node,) = [name for name, node in nodes.items() if node.uses is LanguageIdentifier]
+    (named_node,) = [name for name, node in nodes.items()
+                     if node.uses is NamedTreatmentConfirmation]
     assert nodes[layer_node].needs["messages"] == language_node
-    assert nodes[language_node].needs["messages"].startswith("run_FallbackClassifier")
+    assert nodes[language_node].needs["messages"] == named_node
+    assert nodes[named_node].needs["messages"].startswith("run_FallbackClassifier")
 
 
 # --- personal context and other languages ------------------------------------------------------
@@ -288,3 +292,37 @@ def test_a_message_of_normal_length_is_left_alone(context: Dict) -> None:
     message = Message({TEXT: "what is PRRT?"})
     MessageLengthLimit.create({}, **context).process([message])
     assert message.get(TEXT) == "what is PRRT?" and message.get(ORIGINAL_TEXT_KEY) is None
+
+
+# --- an unsure guess that the message's own treatment name confirms ----------------------------
+
+
+@pytest.fixture(scope="module")
+def confirmation(context: Dict) -> NamedTreatmentConfirmation:
+    return NamedTreatmentConfirmation.create({}, **context)
+
+
+def unsure(text: str, guess: str, treatment_terms: List[str]) -> Message:
+    message = diet_output(text, [(DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5), (guess, 0.35),
+                                 ("ask_chemotherapy", 0.3)])
+    message.set("entities", [{"entity": "treatment", "value": t} for t in treatment_terms])
+    return message
+
+
+def test_an_unsure_guess_named_in_the_message_stands(
+        confirmation: NamedTreatmentConfirmation) -> None:
+    message = unsure("dads consultant mentioned lutathera, wot is it", "ask_prrt", ["lutathera"])
+    confirmation.process([message])
+    assert message.get(INTENT) == {"name": "ask_prrt", "confidence": 0.35}
+
+
+@pytest.mark.parametrize("guess, terms", [
+    ("ask_prrt", []),  # no treatment named
+    ("ask_prrt", ["chemo"]),  # another treatment named
+    ("greet", ["lutathera"]),  # not a treatment guess
+])
+def test_otherwise_the_fallback_stands(confirmation: NamedTreatmentConfirmation, guess: str,
+                                       terms: List[str]) -> None:
+    message = unsure("something unclear", guess, terms)
+    confirmation.process([message])
+    assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME

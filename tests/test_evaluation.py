@@ -129,9 +129,9 @@ HELD = {
 }
 # Floors for the figures still short of their targets: a drop below them is a regression.
 FLOORS = {
-    "first": {"out_of_scope_rejection": 0.85},
-    "second": {"answer_accuracy": 0.89, "passage_accuracy": 0.80, "emergency_recall": 0.95,
-               "out_of_scope_rejection": 0.90, "dialogue_success": 0.75},
+    "first": {"out_of_scope_rejection": 0.90},
+    "second": {"answer_accuracy": 0.89, "passage_accuracy": 0.78, "emergency_recall": 0.95,
+               "out_of_scope_rejection": 0.90, "dialogue_success": 0.78},
 }
 CEILINGS = {"second": {"false_escalation": 0.09}}
 
