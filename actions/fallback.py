@@ -8,6 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
+from net_assistant import contract
+from net_assistant.contract import intent_payload
 from net_assistant.terminology import load_terminology
 
 # Intents worth offering as a guess, with how the guess is worded; others (small talk,
@@ -17,7 +19,7 @@ OTHER_SUGGESTIONS = {
     "ask_support_groups": "Support groups",
     "ask_specialist_centre": "Finding a NET specialist centre",
 }
-SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
+SOMETHING_ELSE = {"title": "Something else", "payload": intent_payload(contract.OUT_OF_SCOPE)}
 # When an emergency is among the likeliest readings of an unclear message, say what to do in an
 # emergency before asking what was meant.
 EMERGENCY = "emergency"
@@ -33,7 +35,7 @@ def likeliest_suggestions(ranking: Iterable[Dict[str, Any]], count: int = 2) -> 
     """Buttons for the ``count`` highest-ranked intents that can be offered as a guess."""
     titles = suggestion_titles()
     names = [entry.get("name") for entry in ranking if entry.get("name") in titles]
-    return [{"title": titles[name], "payload": f"/{name}"} for name in names[:count]]
+    return [{"title": titles[name], "payload": intent_payload(name)} for name in names[:count]]
 
 
 class ActionDefaultAskAffirmation(Action):

@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from actions.treatments import question_from
+from net_assistant import contract
+from net_assistant.contract import intent_payload
 from net_assistant.terminology import load_terminology
 
 # The rule in content/safety_rules.yml whose emergencies need a crisis line as well.
@@ -31,8 +33,11 @@ class ActionEscalateToDoctor(Action):
         buttons = []
         if topic:
             name = load_terminology().treatments[topic].name
-            buttons.append({"title": f"General information: {name}", "payload": f"/ask_{topic}"})
-        buttons.append({"title": "Find a support group", "payload": "/ask_support_groups"})
+            intent = load_terminology().treatments[topic].intent
+            buttons.append({"title": f"General information: {name}",
+                            "payload": intent_payload(intent)})
+        buttons.append({"title": "Find a support group",
+                        "payload": intent_payload(contract.SUPPORT_GROUPS)})
         dispatcher.utter_message(
             response="utter_personal_question",
             buttons=buttons,

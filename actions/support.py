@@ -27,23 +27,23 @@ from rasa_sdk.types import DomainDict
 from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from actions.responses import response_text
+from net_assistant import contract
+from net_assistant.contract import COUNTRY_SLOT, REQUESTED_SLOT, intent_payload
 from net_assistant.directory import HandOff, Organisation, SupportDirectory, load_directory
 
-COUNTRY_SLOT = "country"
-REQUESTED_SLOT = "requested_slot"
 SKIP = "skip"
 SUPPORT_KIND = "support"
-SUPPORT_GROUPS_PAYLOAD = "/ask_support_groups"
+SUPPORT_GROUPS_PAYLOAD = intent_payload(contract.SUPPORT_GROUPS)
 NOT_RECOGNISED_RESPONSE = "utter_country_not_recognised"
 
 # Intents that ask for this hand-off: a country in them is where the person wants help.
-SUPPORT_INTENTS = frozenset({"ask_support_groups", "ask_specialist_centre", "inform_country"})
-# Intents that are a new request, never an answer to "which country?" (nor are any other ask_*
-# intents, such as treatment questions): the form lets their own rules answer them.
-OTHER_REQUESTS = frozenset({
-    "emergency", "stop", "personal_medical_question", "express_distress", "bot_challenge",
-    "goodbye",
+SUPPORT_INTENTS = frozenset({
+    contract.SUPPORT_GROUPS, contract.SPECIALIST_CENTRE, contract.INFORM_COUNTRY,
 })
+# Intents that are a new request, never an answer to "which country?": the form lets their own
+# rules answer them (data/rules/support.yml).
+OTHER_REQUESTS = frozenset(contract.country_question_interruptions()) | \
+    contract.ENDS_COUNTRY_QUESTION
 
 
 @lru_cache(maxsize=1)
@@ -105,8 +105,8 @@ class ValidateCountryForm(_UsesDirectory, FormValidationAction):
 
     def _answers_question(self, tracker: Tracker, text: str) -> bool:
         intent = _latest_intent(tracker)
-        if intent == "emergency":
-            return False
+        if intent == contract.EMERGENCY:
+            return False  # "pass out" is no "pass"
         if self.directory.is_skip(text):
             return True
         return not _is_other_request(intent)
@@ -238,11 +238,7 @@ def _latest_intent(tracker: Tracker) -> Optional[str]:
 
 
 def _is_other_request(intent: Optional[str]) -> bool:
-    if intent is None:
-        return False
-    if intent in OTHER_REQUESTS:
-        return True
-    return intent.startswith("ask_") and intent not in SUPPORT_INTENTS
+    return intent in OTHER_REQUESTS
 
 
 def _understand_reply(directory: SupportDirectory, text: str) -> Optional[str]:

@@ -11,6 +11,7 @@ from actions.disclaimer import disclaimer_once
 from actions.metadata import metadata
 from actions.responses import response_text
 from net_assistant.answers import Answer, load_answerer
+from net_assistant.contract import FOLLOW_UP, intent_payload
 from net_assistant.knowledge import load_knowledge
 from net_assistant.questions import Question, resolve_question
 from net_assistant.terminology import load_terminology
@@ -45,7 +46,7 @@ def aspect_buttons(topic: str, answered: Optional[str]) -> List[Dict[str, str]]:
     return [
         {
             "title": ASPECT_BUTTON_TITLES[aspect],
-            "payload": f'/ask_followup{{"treatment": "{topic}", "aspect": "{aspect}"}}',
+            "payload": intent_payload(FOLLOW_UP, treatment=topic, aspect=aspect),
         }
         for aspect in load_knowledge().aspects_for(topic)
         if aspect != answered and aspect in ASPECT_BUTTON_TITLES
@@ -54,9 +55,9 @@ def aspect_buttons(topic: str, answered: Optional[str]) -> List[Dict[str, str]]:
 
 def treatment_buttons(aspect: Optional[str]) -> List[Dict[str, str]]:
     """Quick replies that ask the same question (the same aspect) about each treatment."""
-    entities = f'{{"aspect": "{aspect}"}}' if aspect else ""
+    entities = {"aspect": aspect} if aspect else {}
     return [
-        {"title": treatment.name, "payload": f"/{treatment.intent}{entities}"}
+        {"title": treatment.name, "payload": intent_payload(treatment.intent, **entities)}
         for treatment in load_terminology().treatments.values()
     ]
 

@@ -446,7 +446,7 @@ class SafetyRules:
         if verdicts and verdicts[0].category == EMERGENCY:
             return Assessment(verdicts[0], bool(personal))
         only_context = all(v.context_only for v in personal)
-        request = self._first(PERSONAL_REQUEST, spans, doc)
+        request = self._request(spans, doc)
         if personal and not (only_context and request is None and self._asks_beside(spans, personal)):
             return Assessment(personal[0], True)
         in_context = bool(personal) or self.matches(PERSONAL_CONTEXT, spans)
@@ -458,18 +458,25 @@ class SafetyRules:
 
     def _names_person(self, verdict: SafetyVerdict, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
         """The verdict's own words name the person ("my husband", "I")."""
-        people = spans.get(self.sections[PERSONAL_CONTEXT].match_key, []) \
-            if PERSONAL_CONTEXT in self.sections else []
-        return any(_overlap(verdict.span, person) for person in people)
+        return any(_overlap(verdict.span, person) for person in self._people(spans))
 
-    def _first(self, section: str, spans: Dict[str, List[Tuple[int, int]]],
-               doc: Doc) -> Optional[SafetyVerdict]:
-        """The section's earliest match as a personal verdict named after the section."""
-        found = spans.get(self.sections[section].match_key) if section in self.sections else None
+    def _people(self, spans: Dict[str, List[Tuple[int, int]]]) -> List[Tuple[int, int]]:
+        if PERSONAL_CONTEXT not in self.sections:
+            return []
+        return spans.get(self.sections[PERSONAL_CONTEXT].match_key, [])
+
+    def _request(self, spans: Dict[str, List[Tuple[int, int]]],
+                 doc: Doc) -> Optional[SafetyVerdict]:
+        """A personal-request match as a verdict: one that names the person if there is one
+        ("when will *my wife* start"), else the earliest."""
+        found = spans.get(self.sections[PERSONAL_REQUEST].match_key) \
+            if PERSONAL_REQUEST in self.sections else None
         if not found:
             return None
-        start, end = min(found)
-        return SafetyVerdict(PERSONAL, section, doc[start:end].text, (start, end))
+        people = self._people(spans)
+        naming = [span for span in found if any(_overlap(span, person) for person in people)]
+        start, end = min(naming or found)
+        return SafetyVerdict(PERSONAL, PERSONAL_REQUEST, doc[start:end].text, (start, end))
 
     def _asks_beside(self, spans: Dict[str, List[Tuple[int, int]]],
                      verdicts: List[SafetyVerdict]) -> bool:

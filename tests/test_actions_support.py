@@ -327,3 +327,14 @@ def test_an_unrecognised_language_still_gets_the_english_reply_and_the_alliance(
     assert "only answer in English" in message["text"]
     assert message["custom"]["language"] is None
     assert [o["id"] for o in message["custom"]["organisations"]] == [directory.international().id]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("hello", "greet"), ("thanks", "thank"), ("is there a specialist centre near me?",
+                                               "ask_specialist_centre"),
+    ("Bonjour, quels traitements existent ?", "other_language"),
+])
+def test_small_talk_and_other_requests_are_not_taken_as_the_country(directory, text, intent):
+    """Their own rules answer them while the question stays open (data/rules/support.yml)."""
+    messages, events = reply_to_question(directory, text, intent)
+    assert events == [] and messages == []

@@ -173,3 +173,16 @@ def test_low_confidence_asks_did_you_mean_then_to_rephrase_then_hands_off(chat):
     hand_off = chat.send("/out_of_scope")
     assert "couldn't understand" in hand_off.text
     assert "/ask_support_groups" in [button["payload"] for button in hand_off.buttons]
+
+
+@pytest.mark.parametrize("message, kind, said", [
+    ("hello", "smalltalk", "Hello!"),
+    ("thanks", "smalltalk", "You're welcome"),
+    ("is there a specialist centre near me?", "support", "ENETS"),
+])
+def test_greetings_thanks_and_a_centre_request_during_the_country_question(chat, message, kind,
+                                                                           said):
+    chat.send("I'd like to find a support group")
+    turn = chat.send(message)
+    assert kind in turn.kinds and said in turn.text
+    assert "not recognise" not in turn.text and "Which country" in turn.text

@@ -1,0 +1,76 @@
+"""The conversation's contract: the names the domain, the training data, the rules and the
+actions must agree on, and the sets derived from them.
+
+A treatment's intent is ``ask_<treatment id>`` for each treatment in ``content/terminology.yml``;
+what may interrupt the country question, and which action answers it there, is said once here.
+``tests/test_contract.py`` ties terminology, domain, NLU files, rules and actions to this module,
+so adding a treatment is a checked edit (see README, "Adding a treatment").
+"""
+from __future__ import annotations
+
+import json
+from typing import Dict, FrozenSet, Tuple
+
+from net_assistant.terminology import load_terminology
+
+# Intents other than the treatments' own.
+FOLLOW_UP = "ask_followup"
+PERSONAL = "personal_medical_question"
+EMERGENCY = "emergency"
+OUT_OF_SCOPE = "out_of_scope"
+OTHER_LANGUAGE = "other_language"
+SUPPORT_GROUPS = "ask_support_groups"
+SPECIALIST_CENTRE = "ask_specialist_centre"
+DISTRESS = "express_distress"
+INFORM_COUNTRY = "inform_country"
+STOP = "stop"
+GREET = "greet"
+GOODBYE = "goodbye"
+THANK = "thank"
+BOT_CHALLENGE = "bot_challenge"
+
+# Actions.
+ANSWER_TREATMENT = "action_answer_treatment"
+ESCALATE = "action_escalate_to_doctor"
+EMERGENCY_ACTION = "action_emergency"
+SMALLTALK = "action_smalltalk"
+OTHER_LANGUAGE_ACTION = "action_other_language"
+LIST_SUPPORT = "action_list_support"
+SPECIALIST_CENTRE_ACTION = "action_specialist_centre"
+OFFER_SUPPORT = "action_offer_support"
+
+# The country question and its slots.
+COUNTRY_FORM = "country_form"
+COUNTRY_SLOT = "country"
+REQUESTED_SLOT = "requested_slot"
+
+# Replies to the country question that end it instead (each has its own rule in
+# data/rules/support.yml).
+ENDS_COUNTRY_QUESTION: FrozenSet[str] = frozenset({STOP, GOODBYE, EMERGENCY})
+# Requests answered by their own action while the country question stays open: the action
+# answers, then the question is asked again.
+_INTERRUPTIONS = {
+    FOLLOW_UP: ANSWER_TREATMENT,
+    PERSONAL: ESCALATE,
+    DISTRESS: OFFER_SUPPORT,
+    SPECIALIST_CENTRE: SPECIALIST_CENTRE_ACTION,
+    OTHER_LANGUAGE: OTHER_LANGUAGE_ACTION,
+    BOT_CHALLENGE: SMALLTALK,
+    GREET: SMALLTALK,
+    THANK: SMALLTALK,
+}
+
+
+def treatment_intents() -> Tuple[str, ...]:
+    """``ask_<id>`` for every treatment in the terminology, in its order."""
+    return tuple(treatment.intent for treatment in load_terminology().treatments.values())
+
+
+def country_question_interruptions() -> Dict[str, str]:
+    """Each request that interrupts the country question, and the action that answers it."""
+    return {**{intent: ANSWER_TREATMENT for intent in treatment_intents()}, **_INTERRUPTIONS}
+
+
+def intent_payload(intent: str, **entities: str) -> str:
+    """A quick-reply payload that Rasa reads as ``intent`` with ``entities`` (``/intent{...}``)."""
+    return f"/{intent}{json.dumps(entities) if entities else ''}"
