@@ -14,14 +14,16 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-browser browser-deps shell train validate eval bench lock clean
+.PHONY: help setup run test check test-browser browser-deps shell train validate eval bench lock clean
 
 help:
 	@echo "make run    - set up, train if the data changed, start the assistant"
 	@echo "make test   - set up and run the whole test suite"
+	@echo "make check  - lint (ruff) and the tests that need no model, server or browser (< 1 min)"
 	@echo "make shell  - chat with the assistant in the terminal"
 	@echo "make eval   - end-to-end evaluation on the held-out sets (answers as the person sees them)"
 	@echo "make setup  - create .venv from requirements.lock and build the spaCy pipeline"
+	@echo "make train / validate / bench / test-browser / lock / clean - see README"
 
 setup: $(VENV)/.installed $(SPACY_PIPELINE) $(WIDGET_VENDOR)
 
@@ -51,6 +53,10 @@ run: setup
 
 test: setup browser-deps
 	$(PY) -m pytest
+
+check: setup
+	$(VENV)/bin/ruff check net_assistant actions tests
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 test-browser: setup browser-deps
 	$(PY) -m pytest -m browser tests/e2e

@@ -11,7 +11,6 @@ the treatment is given beside it, so nobody meets a dead end.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 from urllib.parse import urlparse
 
-from net_assistant.content import CONTENT_DIR, ContentError, load_yaml, require
+from net_assistant.content import CONTENT_DIR, load_yaml, require
 
 DIRECTORY_FILE = "support_directory.yml"
 COUNTRIES_FILE = "countries.yml"

@@ -6,7 +6,6 @@ what the layer makes of it, which is the layer's whole contract.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import pytest

@@ -1,7 +1,6 @@
 """Whole conversations over the REST channel against the real Rasa and action servers."""
 from __future__ import annotations
 
-import re
 
 import pytest
 

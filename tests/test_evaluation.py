@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from net_assistant.evaluation import (
-    TARGETS,
     DialogueOutcome,
     Outcome,
     evaluate,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, Tuple
+from typing import Callable
 
 import pytest
 import yaml
@@ -11,7 +11,6 @@ import yaml
 from net_assistant.content import CONTENT_DIR, ContentError
 from net_assistant.knowledge import (
     KNOWLEDGE_FILE,
-    MAX_ANSWER_CHARS,
     SOURCES_FILE,
     KnowledgeBase,
     load_knowledge,
