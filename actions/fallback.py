@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterable, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.disclaimer import disclaimer_once
+from actions.turn import open_turn
 from actions.metadata import metadata
 from net_assistant import contract
 from net_assistant.contract import intent_payload
@@ -45,7 +45,7 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        events = disclaimer_once(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         if not (tracker.latest_message.get("text") or "").strip():
             dispatcher.utter_message(response="utter_empty_message")
             return events

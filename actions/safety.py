@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.disclaimer import disclaimer_once
+from actions.turn import EMERGENCY_SLOT, open_turn
 from actions.metadata import metadata
 from actions.treatments import question_from
 from net_assistant import contract
@@ -28,7 +28,7 @@ class ActionEscalateToDoctor(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        events = disclaimer_once(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         topic = question_from(tracker).topic
         buttons = []
         if topic:
@@ -62,4 +62,4 @@ class ActionEmergency(Action):
             response="utter_emergency_self_harm" if self_harm else "utter_emergency",
             json_message=metadata("emergency", self_harm=self_harm),
         )
-        return [SlotSet("emergency_raised", True)]
+        return [SlotSet(EMERGENCY_SLOT, True)]

@@ -6,7 +6,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.disclaimer import disclaimer_once
+from actions.turn import open_turn
 
 RESPONSES = {
     "greet": "utter_greet",
@@ -18,8 +18,7 @@ RESPONSES = {
 
 
 class ActionSmalltalk(Action):
-    """Small talk, except that after an emergency it first repeats the call to get help:
-    the assistant must not carry on as if nothing had happened."""
+    """Greetings, thanks, goodbyes, "are you a bot?" and what is out of scope."""
 
     def name(self) -> str:
         return "action_smalltalk"
@@ -27,9 +26,7 @@ class ActionSmalltalk(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        events = disclaimer_once(dispatcher, tracker)
-        if tracker.get_slot("emergency_raised"):
-            dispatcher.utter_message(response="utter_emergency_reminder")
+        events = open_turn(dispatcher, tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         dispatcher.utter_message(response=RESPONSES.get(intent, "utter_how_can_i_help"))
         return events

@@ -24,7 +24,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.disclaimer import disclaimer_once
+from actions.turn import open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
 from net_assistant import contract
@@ -66,7 +66,7 @@ class _UsesDirectory:
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Tuple[HandOff, List[EventType]]:
         """The disclaimer if owed, and the organisations for the person's country."""
-        events = disclaimer_once(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         code, country_events = _country_for_hand_off(self.directory, tracker)
         return self.directory.groups_for(code), events + country_events
 
@@ -177,7 +177,7 @@ class ActionSupportAfterDistress(_UsesDirectory, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        events = disclaimer_once(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         messages = self.directory.messages
         dispatcher.utter_message(
             text=messages["offer_support"],
@@ -200,7 +200,7 @@ class ActionOtherLanguage(_UsesDirectory, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        events = disclaimer_once(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         language = tracker.latest_message.get("language") or {}
         national = list(dict.fromkeys(
             org for code in language.get("countries") or []
@@ -341,6 +341,6 @@ class ActionAskCountry(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        events = disclaimer_once(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         dispatcher.utter_message(response="utter_ask_country")
         return events

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.disclaimer import disclaimer_once
+from actions.turn import open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
 from net_assistant.answers import Answer, load_answerer
@@ -87,7 +87,7 @@ class ActionAnswerTreatment(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        events = disclaimer_once(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         question = question_from(tracker)
         if question.topic is None:
             dispatcher.utter_message(

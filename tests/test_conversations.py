@@ -185,3 +185,11 @@ def test_greetings_thanks_and_a_centre_request_during_the_country_question(chat,
     turn = chat.send(message)
     assert kind in turn.kinds and said in turn.text
     assert "not recognise" not in turn.text and "Which country" in turn.text
+
+
+def test_after_an_emergency_the_next_answer_repeats_the_call_for_help_once(chat):
+    assert chat.send("I can't breathe").last("kind") == "emergency"
+    answer = chat.send("what is PRRT?")
+    assert answer.kinds[:2] == ["smalltalk", "emergency"]  # the disclaimer, then the reminder
+    assert answer.last("kind") == "answer" and "emergency number" in answer.text
+    assert "emergency" not in chat.send("how is it given?").kinds

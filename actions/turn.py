@@ -1,0 +1,33 @@
+"""The turn protocol: what comes before every reply the assistant gives, whatever its kind.
+
+- The medical disclaimer, once per conversation, at the start of the first reply. It comes with
+  the first reply rather than at session start, so that a first message that is a question gets
+  the disclaimer *and* the answer, while a first message that is an emergency gets nothing but
+  the instruction to get help (the next reply brings it).
+- After an emergency, the next reply — a treatment answer as much as small talk — first repeats
+  the call to get help, once: the assistant must not carry on as if nothing had happened.
+
+Every action that replies calls :func:`open_turn` first; the emergency action alone does not.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+DISCLAIMER_SLOT = "disclaimer_shown"
+EMERGENCY_SLOT = "emergency_raised"
+
+
+def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """Utter what this turn owes before its reply; returns the slot events that record it."""
+    events = []
+    if not tracker.get_slot(DISCLAIMER_SLOT):
+        dispatcher.utter_message(response="utter_disclaimer")
+        events.append(SlotSet(DISCLAIMER_SLOT, True))
+    if tracker.get_slot(EMERGENCY_SLOT):
+        dispatcher.utter_message(response="utter_emergency_reminder")
+        events.append(SlotSet(EMERGENCY_SLOT, False))
+    return events
