@@ -53,6 +53,8 @@ OTHER_LANGUAGE_INTENT = "other_language"
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Added to the parse data when a message is written in another language: code, name, countries.
 LANGUAGE_KEY = "language"
+# The rule id recorded when an unsure message's likeliest reading is a personal question.
+UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
 # Added (true) when a message that is not re-labelled speaks of someone's own situation: the
 # answer then adds that their care team can say how it applies to them.
 PERSONAL_CONTEXT_KEY = "personal_context"
@@ -99,7 +101,7 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             assessment = self._assessment(message)
             if assessment is None:
                 continue
-            verdict = assessment.verdict
+            verdict = assessment.verdict or _uncertain_personal(message)
             if verdict is not None and _may_relabel(message, verdict):
                 _relabel(message, verdict)
             elif assessment.personal_context:
@@ -114,6 +116,18 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             return self.rules.assess(message.get(ORIGINAL_TEXT_KEY))
         doc = message.get(SPACY_DOCS[TEXT])
         return self.rules.assess(doc if doc is not None else message.get(TEXT))
+
+
+def _uncertain_personal(message: Message) -> Optional[SafetyVerdict]:
+    """An unsure message whose likeliest reading is a personal question goes to the care team:
+    "talk to your doctor" serves that person better than "did you mean…?"."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+        return None
+    guesses = [entry.get(INTENT_NAME_KEY) for entry in message.get(INTENT_RANKING_KEY) or []
+               if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+    if guesses[:1] != [PERSONAL_INTENT]:
+        return None
+    return SafetyVerdict(PERSONAL, UNCERTAIN_PERSONAL_RULE, message.get(TEXT) or "")
 
 
 def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:

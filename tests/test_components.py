@@ -325,3 +325,18 @@ def test_otherwise_the_fallback_stands(confirmation: NamedTreatmentConfirmation,
     message = unsure("something unclear", guess, terms)
     confirmation.process([message])
     assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME
+
+
+def test_an_unsure_personal_guess_goes_to_the_care_team(layer: SafetyRuleLayer) -> None:
+    message = diet_output("umm the thing about her levels", [
+        (DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5), (PERSONAL_INTENT, 0.4), ("ask_prrt", 0.3)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "uncertain_personal"
+
+
+def test_an_unsure_treatment_guess_stays_unsure(layer: SafetyRuleLayer) -> None:
+    message = diet_output("umm the thing", [
+        (DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5), ("ask_prrt", 0.4), (PERSONAL_INTENT, 0.3)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME
