@@ -1,9 +1,13 @@
-"""The safety rule layer as a Rasa NLU component, run after DIET and the FallbackClassifier.
+"""Our NLU components, the only Rasa-facing code of the understanding (see config.yml).
 
-A trained classifier can be wrong; the reviewed rules in ``content/safety_rules.yml`` cannot be
-argued out of "I can't breathe". When a rule fires, this component re-labels the message before
-any policy sees it; when none fires, DIET's own prediction (which may itself be ``emergency`` or
-``personal_medical_question``) stands, so there are two independent layers.
+- ``MessageLengthLimit`` (first): cuts over-long messages for the classifier.
+- After DIET and the ``FallbackClassifier``, three ``IntentCorrector`` components, in order:
+  ``NamedTreatmentConfirmation`` keeps an unsure treatment guess that the message names;
+  ``LanguageIdentifier`` labels a message in another language; ``SafetyRuleLayer`` has the last
+  word: a trained classifier can be wrong, and the reviewed rules in ``content/safety_rules.yml``
+  cannot be argued out of "I can't breathe". When a rule fires, it re-labels the message before
+  any policy sees it; when none fires, DIET's own prediction (which may itself be ``emergency``
+  or ``personal_medical_question``) stands, so there are two independent layers.
 """
 from __future__ import annotations
 
@@ -65,20 +69,21 @@ MAX_MESSAGE_CHARS = 2000
 ORIGINAL_TEXT_KEY = "original_text"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
-class SafetyRuleLayer(GraphComponent, IntentClassifier):
-    """Re-labels emergencies and personal medical questions found by the safety rules."""
+class IntentCorrector(GraphComponent, IntentClassifier):
+    """A component that corrects the intent another classifier gave, from reviewed content.
+
+    The content is read from ``content/`` when the model loads rather than stored in the model:
+    a broken file stops the server early, and an editor's or clinician's change takes effect on
+    restart without retraining.
+    """
 
     @classmethod
     def required_components(cls) -> List[Type]:
         """It corrects another classifier's intent, so one must run before it."""
         return [IntentClassifier]
 
-    def __init__(self, config: Dict[Text, Any], rules: SafetyRules) -> None:
+    def __init__(self, config: Dict[Text, Any]) -> None:
         self.component_config = config
-        self.rules = rules
 
     @classmethod
     def create(
@@ -87,13 +92,20 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> SafetyRuleLayer:
-        """Loads the rules when the model loads, so a broken rules file stops the server early.
+    ) -> IntentCorrector:
+        return cls(config)
 
-        The rules are read from ``content/`` rather than stored in the model: a clinician's edit
-        takes effect on restart without retraining.
-        """
-        return cls(config, load_safety_rules())
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class SafetyRuleLayer(IntentCorrector):
+    """Re-labels emergencies, personal medical questions and hand-off requests found by the
+    rules in content/safety_rules.yml."""
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self.rules: SafetyRules = load_safety_rules()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Re-labels each message whose text a safety rule fires on; marks personal context."""
@@ -171,27 +183,14 @@ def _set_intent(message: Message, name: str) -> None:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class LanguageIdentifier(GraphComponent, IntentClassifier):
+class LanguageIdentifier(IntentCorrector):
     """Labels a message written in another language ``other_language`` (content/languages.yml),
     so that it is never answered from a wrong-language guess at its meaning. It runs before the
     safety layer, which may still re-label it an emergency."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [IntentClassifier]
-
-    def __init__(self, languages: Languages) -> None:
-        self.languages = languages
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageIdentifier:
-        return cls(load_languages())
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self.languages: Languages = load_languages()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -207,7 +206,7 @@ class LanguageIdentifier(GraphComponent, IntentClassifier):
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class NamedTreatmentConfirmation(GraphComponent, IntentClassifier):
+class NamedTreatmentConfirmation(IntentCorrector):
     """Keeps an unsure treatment guess when the message names that very treatment.
 
     "my dads consultant mentioned lutathera, wot is it" may leave DIET below the fallback
@@ -216,22 +215,9 @@ class NamedTreatmentConfirmation(GraphComponent, IntentClassifier):
     mean…?". Runs after the FallbackClassifier and before the safety layer, which still has the
     last word."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [IntentClassifier]
-
-    def __init__(self, terminology: Terminology) -> None:
-        self.terminology = terminology
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NamedTreatmentConfirmation:
-        return cls(load_terminology())
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        self.terminology: Terminology = load_terminology()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
