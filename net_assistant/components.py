@@ -59,6 +59,8 @@ SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 LANGUAGE_KEY = "language"
 # The rule id recorded when an unsure message's likeliest reading is a personal question.
 UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
+PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Added (true) when a message that is not re-labelled speaks of someone's own situation: the
 # answer then adds that their care team can say how it applies to them.
 PERSONAL_CONTEXT_KEY = "personal_context"
@@ -113,7 +115,8 @@ class SafetyRuleLayer(IntentCorrector):
             assessment = self._assessment(message)
             if assessment is None:
                 continue
-            verdict = assessment.verdict or _uncertain_personal(message)
+            verdict = (assessment.verdict or _uncertain_personal(message)
+                       or _personal_out_of_scope(message, assessment))
             if verdict is not None and _may_relabel(message, verdict):
                 _relabel(message, verdict)
             elif assessment.personal_context:
@@ -140,6 +143,15 @@ def _uncertain_personal(message: Message) -> Optional[SafetyVerdict]:
     if guesses[:1] != [PERSONAL_INTENT]:
         return None
     return SafetyVerdict(PERSONAL, UNCERTAIN_PERSONAL_RULE, message.get(TEXT) or "")
+
+
+def _personal_out_of_scope(message: Message, assessment: Assessment) -> Optional[SafetyVerdict]:
+    """A message about someone's own health that the classifier finds out of scope ("can my
+    kids get my NET?") goes to the care team rather than "sorry, I can't help with that"."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent != OUT_OF_SCOPE_INTENT or not (assessment.personal_context and assessment.medical):
+        return None
+    return SafetyVerdict(PERSONAL, PERSONAL_OUT_OF_SCOPE_RULE, message.get(TEXT) or "")
 
 
 def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -114,6 +114,7 @@ class Assessment:
     speaks of the person's own or a relative's situation."""
     verdict: Optional[SafetyVerdict]
     personal_context: bool
+    medical: bool = False  # the message is about health (medical_context)
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -441,6 +442,10 @@ class SafetyRules:
         """
         doc = self._doc(text_or_doc)
         spans = self._spans(doc)
+        return replace(self._assess(doc, spans),
+                       medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)))
+
+    def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]]) -> Assessment:
         verdicts = self._verdicts(doc, spans)
         personal = [v for v in verdicts if v.category == PERSONAL]
         if verdicts and verdicts[0].category == EMERGENCY:

@@ -340,3 +340,18 @@ def test_an_unsure_treatment_guess_stays_unsure(layer: SafetyRuleLayer) -> None:
         (DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5), ("ask_prrt", 0.4), (PERSONAL_INTENT, 0.3)])
     layer.process([message])
     assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME
+
+
+def test_an_out_of_scope_message_about_ones_own_health_goes_to_the_care_team(
+        layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("can my kids inherit my NET", [("out_of_scope", 0.9)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
+
+
+@pytest.mark.parametrize("text", ["what causes NETs?", "my fishing net is torn"])
+def test_other_out_of_scope_messages_stay_out_of_scope(layer: SafetyRuleLayer, make_message,
+                                                       text: str) -> None:
+    message = make_message(text, [("out_of_scope", 0.9)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
