@@ -123,16 +123,16 @@ def evaluated(trained_model):
 
 # Targets the assistant meets on each set today (issue #9 lists the rest as open, see README).
 HELD = {
-    "first": {"answer_accuracy", "personal_recall", "false_escalation", "emergency_recall"},
-    "second": {"personal_recall", "not_covered_on_answerable"},
+    "first": {"answer_accuracy", "false_escalation", "emergency_recall", "out_of_scope_rejection"},
+    "second": {"personal_recall", "not_covered_on_answerable", "out_of_scope_rejection"},
 }
 # Floors for the figures still short of their targets: a drop below them is a regression.
 FLOORS = {
-    "first": {"out_of_scope_rejection": 0.90},
-    "second": {"answer_accuracy": 0.89, "passage_accuracy": 0.78, "emergency_recall": 0.95,
-               "out_of_scope_rejection": 0.90, "dialogue_success": 0.78},
+    "first": {"personal_recall": 0.98},
+    "second": {"answer_accuracy": 0.90, "passage_accuracy": 0.78, "emergency_recall": 0.95,
+               "dialogue_success": 0.75},
 }
-CEILINGS = {"second": {"false_escalation": 0.09}}
+CEILINGS = {"second": {"false_escalation": 0.08}}
 
 
 @pytest.mark.slow
