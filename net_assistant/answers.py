@@ -170,10 +170,9 @@ class Answerer:
         """The best passage and those close to it; for a question that asks two things, the
         best passage for each."""
         passages = [(score, c) for score, c in ranked if isinstance(c, Passage)]
-        if len(set(aspects)) > 1:
-            best = [next((c for _, c in passages if a in c.aspects), None) for a in aspects]
-            chosen = list(dict.fromkeys(c for c in best if c is not None))
-        else:
+        best = [next((c for _, c in passages if a in c.aspects), None) for a in aspects]
+        chosen = list(dict.fromkeys(c for c in best if c is not None))
+        if len(chosen) < 2:  # one thing asked, or the sources cover only one of them
             top = passages[0][0]
             chosen = [c for score, c in passages if score >= CLOSE_ENOUGH * top]
         return _by_source(_fit(chosen[:MAX_PASSAGES], MAX_ANSWER_CHARS))

@@ -56,6 +56,16 @@ def test_every_answer_quotes_the_sources_whole_and_fits_a_chat_bubble(answerer: 
     assert count > len(TOPICS) * 50
 
 
+def test_every_pair_of_aspects_gets_an_answer(answerer: Answerer) -> None:
+    """Two things asked that the sources cover only in part, or not at all, still get passages."""
+    aspects = list(TERMINOLOGY.aspects)
+    for topic in TOPICS:
+        for first in aspects:
+            for second in aspects:
+                if first != second:
+                    assert ask(answerer, topic, "what and how", first, second).passage_ids
+
+
 @pytest.mark.parametrize("aspect", UNCOVERED)
 def test_an_uncovered_aspect_is_named_and_what_the_sources_say_is_given(
     answerer: Answerer, aspect: str
