@@ -32,7 +32,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from net_assistant.languages import Languages, load_languages
-from net_assistant.terminology import TREATMENT_LABEL, Terminology, load_terminology
+from net_assistant.terminology import (
+    ASPECT_LABEL,
+    TREATMENT_LABEL,
+    Terminology,
+    load_terminology,
+)
 from net_assistant.safety import (
     CENTRE,
     EMERGENCY,
@@ -54,6 +59,7 @@ INTENT_FOR_CATEGORY = {
 # Added to the parse data (tracker.latest_message["safety_rule"]) when a rule re-labels a message.
 SAFETY_RULE_KEY = "safety_rule"
 OTHER_LANGUAGE_INTENT = "other_language"
+FOLLOW_UP_INTENT = "ask_followup"
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Added to the parse data when a message is written in another language: code, name, countries.
 LANGUAGE_KEY = "language"
@@ -219,13 +225,15 @@ class LanguageIdentifier(IntentCorrector):
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class NamedTreatmentConfirmation(IntentCorrector):
-    """Keeps an unsure treatment guess when the message names that very treatment.
+    """Keeps an unsure treatment guess when the message names that very treatment, and an unsure
+    follow-up guess when the message names an aspect.
 
     "my dads consultant mentioned lutathera, wot is it" may leave DIET below the fallback
     threshold although its best guess, PRRT, is the treatment the entity ruler found in the
     message. Two independent signals agreeing is enough to answer rather than ask "did you
-    mean…?". Runs after the FallbackClassifier and before the safety layer, which still has the
-    last word."""
+    mean…?" (a follow-up is answered for the treatment under discussion, or asks which one).
+    Runs after the FallbackClassifier and before the safety layer, which still has the last
+    word."""
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
@@ -245,12 +253,19 @@ class NamedTreatmentConfirmation(IntentCorrector):
                    if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
         if not guesses:
             return None
+        entities = message.get(ENTITIES) or []
         named = {
             self.terminology.treatment_for_term(str(entity.get("value", "")))
-            for entity in message.get(ENTITIES) or [] if entity.get("entity") == TREATMENT_LABEL
+            for entity in entities if entity.get("entity") == TREATMENT_LABEL
         }
-        topic = self.terminology.treatment_for_intent(guesses[0].get(INTENT_NAME_KEY))
-        return dict(guesses[0]) if topic is not None and topic in named else None
+        guess = guesses[0].get(INTENT_NAME_KEY)
+        topic = self.terminology.treatment_for_intent(guess)
+        if topic is not None and topic in named:
+            return dict(guesses[0])
+        asks_aspect = any(entity.get("entity") == ASPECT_LABEL for entity in entities)
+        if guess == FOLLOW_UP_INTENT and asks_aspect:  # "n how often do u get it"
+            return dict(guesses[0])
+        return None
 
 
 @DefaultV1Recipe.register(

@@ -315,8 +315,17 @@ def test_an_unsure_guess_named_in_the_message_stands(
     assert message.get(INTENT) == {"name": "ask_prrt", "confidence": 0.35}
 
 
+def test_an_unsure_follow_up_that_names_an_aspect_stands(
+        confirmation: NamedTreatmentConfirmation) -> None:
+    message = unsure("n how often do u get it", "ask_followup", [])
+    message.set("entities", [{"entity": "aspect", "value": "how often"}])
+    confirmation.process([message])
+    assert message.get(INTENT)["name"] == "ask_followup"
+
+
 @pytest.mark.parametrize("guess, terms", [
     ("ask_prrt", []),  # no treatment named
+    ("ask_followup", []),  # no aspect named
     ("ask_prrt", ["chemo"]),  # another treatment named
     ("greet", ["lutathera"]),  # not a treatment guess
 ])
