@@ -26,6 +26,8 @@ TESTS_DIR = PROJECT_DIR / "tests"
 FIRST_SET_DIR = TESTS_DIR / "heldout"
 SECOND_SET_DIR = TESTS_DIR / "heldout_e2e"
 REAL_QUESTIONS_FILE = TESTS_DIR / "real_questions" / "questions.jsonl"
+# Named test_*.yml so that `rasa test` runs the dialogues as test stories too.
+DIALOGUES_FILE = "test_dialogues.yml"
 
 ANSWER = "answer"
 ESCALATION = "escalation"
@@ -175,9 +177,10 @@ def second_set(directory: Path = SECOND_SET_DIR) -> List[Case]:
 
 
 def second_set_dialogues(directory: Path = SECOND_SET_DIR) -> List[Dialogue]:
-    if not (directory / "dialogues.yml").exists():
+    path = directory / DIALOGUES_FILE
+    if not path.exists():
         return []
-    stories = yaml.safe_load((directory / "dialogues.yml").read_text(encoding="utf-8"))["stories"]
+    stories = yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
     return [Dialogue("second", story["story"], tuple(_turns(story["steps"]))) for story in stories]
 
 
