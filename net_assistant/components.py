@@ -60,6 +60,10 @@ INTENT_FOR_CATEGORY = {
 SAFETY_RULE_KEY = "safety_rule"
 OTHER_LANGUAGE_INTENT = "other_language"
 FOLLOW_UP_INTENT = "ask_followup"
+# An unsure message that names a treatment is answered about it when that treatment is among
+# the classifier's likeliest guesses: "my husband was diagnosed… the consultant said something
+# about lutathera, what is it?" (overview first, PRRT second).
+NAMED_GUESSES = 3
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Added to the parse data when a message is written in another language: code, name, countries.
 LANGUAGE_KEY = "language"
@@ -259,9 +263,12 @@ class NamedTreatmentConfirmation(IntentCorrector):
             for entity in entities if entity.get("entity") == TREATMENT_LABEL
         }
         guess = guesses[0].get(INTENT_NAME_KEY)
-        topic = self.terminology.treatment_for_intent(guess)
-        if topic is not None and topic in named:
-            return dict(guesses[0])
+        if guess in (PERSONAL_INTENT, EMERGENCY_INTENT):
+            return None  # the safety layer decides an unsure personal reading
+        for entry in guesses[:NAMED_GUESSES]:
+            topic = self.terminology.treatment_for_intent(entry.get(INTENT_NAME_KEY))
+            if topic is not None and topic in named:
+                return dict(entry)
         asks_aspect = any(entity.get("entity") == ASPECT_LABEL for entity in entities)
         if guess == FOLLOW_UP_INTENT and asks_aspect:  # "n how often do u get it"
             return dict(guesses[0])

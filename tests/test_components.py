@@ -315,6 +315,26 @@ def test_an_unsure_guess_named_in_the_message_stands(
     assert message.get(INTENT) == {"name": "ask_prrt", "confidence": 0.35}
 
 
+def test_an_unsure_message_is_answered_about_the_treatment_it_names(
+        confirmation: NamedTreatmentConfirmation) -> None:
+    message = diet_output("my husband was diagnosed, the consultant said something about "
+                          "lutathera, what is it?", [(DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5),
+                                                     ("ask_treatment_options", 0.42),
+                                                     ("ask_prrt", 0.34)])
+    message.set("entities", [{"entity": "treatment", "value": "lutathera"}])
+    confirmation.process([message])
+    assert message.get(INTENT) == {"name": "ask_prrt", "confidence": 0.34}
+
+
+def test_an_unsure_personal_reading_is_left_to_the_safety_layer(
+        confirmation: NamedTreatmentConfirmation) -> None:
+    message = diet_output("should my husband have lutathera", [
+        (DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5), (PERSONAL_INTENT, 0.45), ("ask_prrt", 0.4)])
+    message.set("entities", [{"entity": "treatment", "value": "lutathera"}])
+    confirmation.process([message])
+    assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME
+
+
 def test_an_unsure_follow_up_that_names_an_aspect_stands(
         confirmation: NamedTreatmentConfirmation) -> None:
     message = unsure("n how often do u get it", "ask_followup", [])
@@ -326,7 +346,7 @@ def test_an_unsure_follow_up_that_names_an_aspect_stands(
 @pytest.mark.parametrize("guess, terms", [
     ("ask_prrt", []),  # no treatment named
     ("ask_followup", []),  # no aspect named
-    ("ask_prrt", ["chemo"]),  # another treatment named
+    ("ask_prrt", ["interferon"]),  # a treatment named that is not among the guesses
     ("greet", ["lutathera"]),  # not a treatment guess
 ])
 def test_otherwise_the_fallback_stands(confirmation: NamedTreatmentConfirmation, guess: str,
