@@ -97,10 +97,12 @@ class Answerer:
             words_of(word)[0]: words_of(canonical)[0]
             for word, canonical in knowledge.terminology.word_equivalents.items()
         }
-        documents = [self._document(c) for c in (*knowledge.passages, *knowledge.quotes)]
-        count = len(documents)
+        # Each passage's and quote's words, computed once: ranking reads them for every message.
+        self.documents = {c.id: self._words_of_candidate(c)
+                          for c in (*knowledge.passages, *knowledge.quotes)}
+        count = len(self.documents)
         frequency: Dict[str, int] = {}
-        for words in documents:
+        for words in self.documents.values():
             for word in words:
                 frequency[word] = frequency.get(word, 0) + 1
         # Rare words tell passages apart; a word no passage has still counts as informative.
@@ -148,7 +150,7 @@ class Answerer:
         self, candidate: Candidate, words: FrozenSet[str], in_order: Tuple[str, ...],
         aspects: Sequence[str],
     ) -> float:
-        document = self._document(candidate)
+        document = self.documents[candidate.id]
         weight = sum(self._idf(w) for w in words) or 1.0
         score = sum(self._idf(w) for w in words & document) / weight
         if isinstance(candidate, Passage):
@@ -177,7 +179,7 @@ class Answerer:
             chosen = [c for score, c in passages if score >= CLOSE_ENOUGH * top]
         return _by_source(_fit(chosen[:MAX_PASSAGES], MAX_ANSWER_CHARS))
 
-    def _document(self, candidate: Candidate) -> FrozenSet[str]:
+    def _words_of_candidate(self, candidate: Candidate) -> FrozenSet[str]:
         words = self._words(candidate.text)
         if isinstance(candidate, Passage):
             words |= {w for phrase in candidate.focus for w in phrase}
