@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -337,25 +337,36 @@ def parse_safety_rules(data: Dict[str, Any], path: Path) -> Tuple[SafetyRule, ..
     return rules
 
 
-def parse_medical_context(data: Dict[str, Any], path: Path) -> Optional[MedicalContext]:
-    """The validated ``medical_context`` section, or None when the file has none."""
-    raw = data.get(MEDICAL_CONTEXT)
-    where = f"{path}: {MEDICAL_CONTEXT}"
+def _section(data: Dict[str, Any], name: str, keys: Set[str], path: Path
+             ) -> Optional[Tuple[Dict[str, Any], str, Dict[str, List[str]], str]]:
+    """The mapping of section ``name`` (None when the file has none), checked for its keys and
+    description, with its place for error messages and the file's word lists."""
+    raw = data.get(name)
+    where = f"{path}: {name}"
     if raw is None:
         return None
     require(isinstance(raw, dict), where, "must be a mapping")
-    unknown = set(raw) - MEDICAL_CONTEXT_KEYS
+    unknown = set(raw) - keys
     require(not unknown, where, f"unknown keys {sorted(unknown)}")
     description = raw.get("description")
     require(isinstance(description, str) and description.strip(), where,
             "needs a plain-English description")
     word_lists = _word_lists(data.get("word_lists", {}), f"{path}: word_lists")
+    return raw, where, word_lists, " ".join(description.split())
+
+
+def parse_medical_context(data: Dict[str, Any], path: Path) -> Optional[MedicalContext]:
+    """The validated ``medical_context`` section, or None when the file has none."""
+    section = _section(data, MEDICAL_CONTEXT, MEDICAL_CONTEXT_KEYS, path)
+    if section is None:
+        return None
+    raw, where, word_lists, description = section
     alone = _expand_value(raw.get("words_allowed_alone"), word_lists, where)
     require(isinstance(alone, list) and all(isinstance(word, str) for word in alone), where,
             "words_allowed_alone needs a list of words")
     _require_lower_case(alone, f"{where} words_allowed_alone")
     return MedicalContext(
-        description=" ".join(description.split()),
+        description=description,
         patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
         words_allowed_alone=frozenset(alone),
     )
@@ -363,20 +374,13 @@ def parse_medical_context(data: Dict[str, Any], path: Path) -> Optional[MedicalC
 
 def parse_section(data: Dict[str, Any], name: str, path: Path) -> Optional[PatternSection]:
     """The validated pattern section ``name``, or None when the file has none."""
-    raw = data.get(name)
-    where = f"{path}: {name}"
-    if raw is None:
+    section = _section(data, name, SECTION_KEYS, path)
+    if section is None:
         return None
-    require(isinstance(raw, dict), where, "must be a mapping")
-    unknown = set(raw) - SECTION_KEYS
-    require(not unknown, where, f"unknown keys {sorted(unknown)}")
-    description = raw.get("description")
-    require(isinstance(description, str) and description.strip(), where,
-            "needs a plain-English description")
-    word_lists = _word_lists(data.get("word_lists", {}), f"{path}: word_lists")
+    raw, where, word_lists, description = section
     return PatternSection(
         name=name,
-        description=" ".join(description.split()),
+        description=description,
         patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
         examples_match=_examples(raw.get("examples_match"), f"{where} examples_match"),
         examples_no_match=_examples(raw.get("examples_no_match"), f"{where} examples_no_match"),
