@@ -1,13 +1,14 @@
 """The first stage of the two-stage fallback: "Did you mean …?" with the two likeliest topics."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import open_turn
 from actions.metadata import metadata
+from actions.treatments import TOPIC_SLOT, ActionAnswerTreatment
 from net_assistant import contract
 from net_assistant.contract import intent_payload
 from net_assistant.terminology import load_terminology
@@ -24,6 +25,7 @@ SOMETHING_ELSE = {"title": "Something else", "payload": intent_payload(contract.
 # emergency before asking what was meant.
 EMERGENCY = "emergency"
 URGENT_RANKS = 3
+NLU_FALLBACK = "nlu_fallback"
 
 
 def suggestion_titles() -> Dict[str, str]:
@@ -38,19 +40,31 @@ def likeliest_suggestions(ranking: Iterable[Dict[str, Any]], count: int = 2) -> 
     return [{"title": titles[name], "payload": intent_payload(name)} for name in names[:count]]
 
 
+def likeliest_guess(ranking: Iterable[Dict[str, Any]]) -> Optional[str]:
+    return next((e.get("name") for e in ranking if e.get("name") != NLU_FALLBACK), None)
+
+
 class ActionDefaultAskAffirmation(Action):
+    """The first stage of the fallback: "did you mean…?". An unsure follow-up while a treatment
+    is under discussion ("and is it every month then?") is answered for that treatment instead:
+    asking "did you mean a follow-up?" would only lose the thread."""
+
     def name(self) -> str:
         return "action_default_ask_affirmation"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        urgent = EMERGENCY in [entry.get("name") for entry in ranking[:URGENT_RANKS]]
+        if not urgent and likeliest_guess(ranking) == contract.FOLLOW_UP and tracker.get_slot(
+                TOPIC_SLOT):
+            return await ActionAnswerTreatment().run(dispatcher, tracker, domain)
         events = open_turn(dispatcher, tracker)
         if not (tracker.latest_message.get("text") or "").strip():
             dispatcher.utter_message(response="utter_empty_message")
             return events
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        if EMERGENCY in [entry.get("name") for entry in ranking[:URGENT_RANKS]]:
+        if urgent:
             dispatcher.utter_message(response="utter_emergency_if_urgent")
         dispatcher.utter_message(
             response="utter_ask_affirmation",

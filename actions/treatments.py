@@ -20,6 +20,7 @@ from net_assistant.terminology import load_terminology
 # question is asked about someone's own situation ("I start lanreotide next week: how is it
 # given?"). The action server does not import Rasa, so the key is repeated here.
 PERSONAL_CONTEXT_KEY = "personal_context"
+TOPIC_SLOT = "topic"
 
 ASPECT_BUTTON_TITLES = {
     "what_is": "What is it?",
@@ -36,7 +37,7 @@ def question_from(tracker: Tracker) -> Question:
         load_terminology(),
         (message.get("intent") or {}).get("name"),
         message.get("entities") or [],
-        tracker.get_slot("topic"),
+        tracker.get_slot(TOPIC_SLOT),
         tracker.get_slot("aspect"),
     )
 
@@ -115,4 +116,4 @@ class ActionAnswerTreatment(Action):
                 patient_quote=answer.quote.id if answer.quote else None,
             ),
         )
-        return events + [SlotSet("topic", question.topic), SlotSet("aspect", question.aspect)]
+        return events + [SlotSet(TOPIC_SLOT, question.topic), SlotSet("aspect", question.aspect)]

@@ -3,22 +3,43 @@ Tracker and CollectingDispatcher."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
+
+import pytest
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionDefaultAskAffirmation
+from tests.conftest import DOMAIN
 
 
-def ask_affirmation(text: str, ranking: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def ask_affirmation(text: str, ranking: List[Dict[str, Any]],
+                    topic: Optional[str] = None) -> List[Dict[str, Any]]:
     parse_data = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.5},
                   "intent_ranking": ranking, "entities": []}
-    tracker = Tracker("patient", {"disclaimer_shown": True}, parse_data, [], False, None, {},
-                      "action_listen")
+    tracker = Tracker("patient", {"disclaimer_shown": True, "topic": topic}, parse_data, [],
+                      False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
-    asyncio.run(ActionDefaultAskAffirmation().run(dispatcher, tracker, {}))
+    asyncio.run(ActionDefaultAskAffirmation().run(dispatcher, tracker, DOMAIN))
     return dispatcher.messages
+
+
+def test_an_unsure_follow_up_is_answered_for_the_treatment_under_discussion():
+    ranking = [{"name": "nlu_fallback"}, {"name": "ask_followup"}, {"name": "ask_prrt"}]
+    (message,) = ask_affirmation("and is it every month then", ranking, topic="somatostatin_analogues")
+    assert message["custom"]["kind"] == "answer"
+    assert message["custom"]["topic"] == "somatostatin_analogues"
+
+
+@pytest.mark.parametrize("ranking, topic", [
+    ([{"name": "nlu_fallback"}, {"name": "ask_followup"}], None),  # no treatment under discussion
+    ([{"name": "nlu_fallback"}, {"name": "ask_followup"}, {"name": "emergency"}], "prrt"),
+    ([{"name": "nlu_fallback"}, {"name": "greet"}, {"name": "ask_followup"}], "prrt"),
+])
+def test_otherwise_did_you_mean_is_asked(ranking, topic):
+    messages = ask_affirmation("and then", ranking, topic=topic)
+    assert messages[-1]["response"] == "utter_ask_affirmation"
 
 
 def test_an_empty_message_gets_a_clear_prompt_not_a_guess():
