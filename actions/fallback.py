@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import open_turn
 from actions.metadata import metadata
-from actions.treatments import TOPIC_SLOT, ActionAnswerTreatment
+from actions.treatments import ActionAnswerTreatment
 from net_assistant import contract
 from net_assistant.contract import intent_payload
 from net_assistant.terminology import load_terminology
@@ -58,7 +58,7 @@ class ActionDefaultAskAffirmation(Action):
         ranking = tracker.latest_message.get("intent_ranking") or []
         urgent = EMERGENCY in [entry.get("name") for entry in ranking[:URGENT_RANKS]]
         if not urgent and likeliest_guess(ranking) == contract.FOLLOW_UP and tracker.get_slot(
-                TOPIC_SLOT):
+                contract.TOPIC_SLOT):
             return await ActionAnswerTreatment().run(dispatcher, tracker, domain)
         events = open_turn(dispatcher, tracker)
         if not (tracker.latest_message.get("text") or "").strip():

@@ -43,7 +43,7 @@ class ActionEscalateToDoctor(Action):
             buttons=buttons,
             json_message=metadata("escalation", topic=topic),
         )
-        return events + ([SlotSet("topic", topic)] if topic else [])
+        return events + ([SlotSet(contract.TOPIC_SLOT, topic)] if topic else [])
 
 
 class ActionEmergency(Action):
@@ -56,7 +56,7 @@ class ActionEmergency(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         # The NLU safety layer records the rule that fired (net_assistant.components).
-        rule = (tracker.latest_message.get("safety_rule") or {}).get("rule_id")
+        rule = (tracker.latest_message.get(contract.SAFETY_RULE_KEY) or {}).get("rule_id")
         self_harm = rule == SELF_HARM_RULE
         dispatcher.utter_message(
             response="utter_emergency_self_harm" if self_harm else "utter_emergency",

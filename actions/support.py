@@ -201,7 +201,7 @@ class ActionOtherLanguage(_UsesDirectory, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = open_turn(dispatcher, tracker)
-        language = tracker.latest_message.get("language") or {}
+        language = tracker.latest_message.get(contract.LANGUAGE_KEY) or {}
         national = list(dict.fromkeys(
             org for code in language.get("countries") or []
             for org in self.directory.groups_for(code).national

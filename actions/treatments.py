@@ -11,16 +11,17 @@ from actions.turn import open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
 from net_assistant.answers import Answer, load_answerer
-from net_assistant.contract import FOLLOW_UP, intent_payload
+from net_assistant.contract import (
+    ASPECT_SLOT,
+    FOLLOW_UP,
+    PERSONAL_CONTEXT_KEY,
+    TOPIC_SLOT,
+    intent_payload,
+)
 from net_assistant.knowledge import load_knowledge
 from net_assistant.questions import Question, resolve_question
 from net_assistant.terminology import load_terminology
 
-# Set by the NLU safety layer (net_assistant.components.PERSONAL_CONTEXT_KEY) when a general
-# question is asked about someone's own situation ("I start lanreotide next week: how is it
-# given?"). The action server does not import Rasa, so the key is repeated here.
-PERSONAL_CONTEXT_KEY = "personal_context"
-TOPIC_SLOT = "topic"
 
 ASPECT_BUTTON_TITLES = {
     "what_is": "What is it?",
@@ -38,7 +39,7 @@ def question_from(tracker: Tracker) -> Question:
         (message.get("intent") or {}).get("name"),
         message.get("entities") or [],
         tracker.get_slot(TOPIC_SLOT),
-        tracker.get_slot("aspect"),
+        tracker.get_slot(ASPECT_SLOT),
     )
 
 
@@ -116,4 +117,4 @@ class ActionAnswerTreatment(Action):
                 patient_quote=answer.quote.id if answer.quote else None,
             ),
         )
-        return events + [SlotSet(TOPIC_SLOT, question.topic), SlotSet("aspect", question.aspect)]
+        return events + [SlotSet(TOPIC_SLOT, question.topic), SlotSet(ASPECT_SLOT, question.aspect)]

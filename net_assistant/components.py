@@ -31,6 +31,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from net_assistant.contract import LANGUAGE_KEY, PERSONAL_CONTEXT_KEY, SAFETY_RULE_KEY
 from net_assistant.languages import Languages, load_languages
 from net_assistant.terminology import (
     ASPECT_LABEL,
@@ -56,8 +57,6 @@ INTENT_FOR_CATEGORY = {
     EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT,
     SUPPORT: "ask_support_groups", CENTRE: "ask_specialist_centre",
 }
-# Added to the parse data (tracker.latest_message["safety_rule"]) when a rule re-labels a message.
-SAFETY_RULE_KEY = "safety_rule"
 OTHER_LANGUAGE_INTENT = "other_language"
 FOLLOW_UP_INTENT = "ask_followup"
 # An unsure message that names a treatment is answered about it when that treatment is among
@@ -65,15 +64,10 @@ FOLLOW_UP_INTENT = "ask_followup"
 # about lutathera, what is it?" (overview first, PRRT second).
 NAMED_GUESSES = 3
 SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
-# Added to the parse data when a message is written in another language: code, name, countries.
-LANGUAGE_KEY = "language"
 # The rule id recorded when an unsure message's likeliest reading is a personal question.
 UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
 PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-# Added (true) when a message that is not re-labelled speaks of someone's own situation: the
-# answer then adds that their care team can say how it applies to them.
-PERSONAL_CONTEXT_KEY = "personal_context"
 # Longer messages are cut to this many characters before the NLU reads them: the classifier's
 # cost grows with the square of the length (100,000 characters took ~50 s), and no question
 # needs more. The safety rules still read the whole message (ORIGINAL_TEXT_KEY).

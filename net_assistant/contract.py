@@ -39,10 +39,17 @@ LIST_SUPPORT = "action_list_support"
 SPECIALIST_CENTRE_ACTION = "action_specialist_centre"
 OFFER_SUPPORT = "action_offer_support"
 
-# The country question and its slots.
+# The country question and its slots; the treatment under discussion.
 COUNTRY_FORM = "country_form"
 COUNTRY_SLOT = "country"
 REQUESTED_SLOT = "requested_slot"
+TOPIC_SLOT = "topic"
+ASPECT_SLOT = "aspect"
+
+# What our NLU components add to the parse data (tracker.latest_message) for the actions.
+SAFETY_RULE_KEY = "safety_rule"  # the rule that re-labelled the message: rule_id, category, …
+PERSONAL_CONTEXT_KEY = "personal_context"  # true: a general question about one's own situation
+LANGUAGE_KEY = "language"  # another language: code, name, countries
 
 # Replies to the country question that end it instead (each has its own rule in
 # data/rules/support.yml).

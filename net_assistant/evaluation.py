@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set
 
 from net_assistant.content import PROJECT_DIR
+from net_assistant.contract import SAFETY_RULE_KEY
 from net_assistant.heldout import (
     ANSWER,
     EMERGENCY,
@@ -112,7 +113,7 @@ class Conversations:
         return {
             "metadata": custom[-1] if custom else {"kind": None},
             "intent": (parsed.get("intent") or {}).get("name"),
-            "safety_rule": (parsed.get("safety_rule") or {}).get("rule_id"),
+            "safety_rule": (parsed.get(SAFETY_RULE_KEY) or {}).get("rule_id"),
         }
 
     async def run_case(self, case: Case) -> Outcome:
