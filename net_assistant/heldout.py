@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 import yaml
 
 from net_assistant.content import PROJECT_DIR
+from net_assistant.contract import FOLLOW_UP
 
 TESTS_DIR = PROJECT_DIR / "tests"
 FIRST_SET_DIR = TESTS_DIR / "heldout"
@@ -137,12 +138,12 @@ class Dialogue:
     turns: Tuple[Turn, ...]
 
 
-def expected_for_intent(intent: str, **answer: Any) -> Optional[Expected]:
+def expected_for_intent(intent: str) -> Optional[Expected]:
     """The answer a message with this intent should get as the first of a conversation."""
-    if intent == "ask_followup":
+    if intent == FOLLOW_UP:
         return None
     if intent.startswith("ask_") and intent not in KIND_FOR_INTENT:
-        return Expected(ANSWER, topics=(intent[len("ask_"):],), **answer)
+        return Expected(ANSWER, topics=(intent[len("ask_"):],))
     return Expected(KIND_FOR_INTENT[intent])
 
 
