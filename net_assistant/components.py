@@ -137,14 +137,20 @@ class SafetyRuleLayer(IntentCorrector):
         return self.rules.assess(doc if doc is not None else message.get(TEXT))
 
 
+def _unsure_guesses(message: Message) -> List[Dict[str, Any]]:
+    """The classifier's guesses, likeliest first, when the FallbackClassifier found it unsure;
+    none when it was sure."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+        return []
+    return [entry for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+
+
 def _uncertain_personal(message: Message) -> Optional[SafetyVerdict]:
     """An unsure message whose likeliest reading is a personal question goes to the care team:
     "talk to your doctor" serves that person better than "did you mean…?"."""
-    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
-        return None
-    guesses = [entry.get(INTENT_NAME_KEY) for entry in message.get(INTENT_RANKING_KEY) or []
-               if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
-    if guesses[:1] != [PERSONAL_INTENT]:
+    guesses = _unsure_guesses(message)
+    if not guesses or guesses[0].get(INTENT_NAME_KEY) != PERSONAL_INTENT:
         return None
     return SafetyVerdict(PERSONAL, UNCERTAIN_PERSONAL_RULE, message.get(TEXT) or "")
 
@@ -245,10 +251,7 @@ class NamedTreatmentConfirmation(IntentCorrector):
         return messages
 
     def _confirmed(self, message: Message) -> Optional[Dict[str, Any]]:
-        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
-            return None
-        guesses = [entry for entry in message.get(INTENT_RANKING_KEY) or []
-                   if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+        guesses = _unsure_guesses(message)
         if not guesses:
             return None
         entities = message.get(ENTITIES) or []
