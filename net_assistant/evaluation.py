@@ -225,23 +225,24 @@ async def _evaluate(model: Path, sets: Dict[str, List[Case]], dialogues: List[Di
     from net_assistant.servers import Assistant, free_port
 
     configure_structlog(logging.WARNING)  # not one debug line per message
-    actions = Assistant(model, rasa_port=0, action_port=free_port(), tracker_db=Path("unused"))
-    actions.log = open(PROJECT_DIR / "build" / "eval-actions.log", "w")
-    actions.start_actions()
-    try:
-        agent = Agent.load(
-            str(model), action_endpoint=EndpointConfig(f"{actions.action_url}/webhook")
-        )
-        conversations = Conversations(agent)
-        results = {}
-        for name, cases in sets.items():
-            outcomes = [await conversations.run_case(case) for case in cases]
-            run = [await conversations.run_dialogue(d) for d in dialogues if d.set == name]
-            results[name] = (outcomes, run)
-        return results
-    finally:
-        actions.stop()
-        actions.log.close()
+    with open(PROJECT_DIR / "build" / "eval-actions.log", "w") as log:
+        # Only the action server: the Rasa side runs in this process (no HTTP server needed).
+        actions = Assistant(model, rasa_port=0, action_port=free_port(),
+                            tracker_db=Path("unused"), log=log)
+        try:
+            actions.start_actions()
+            agent = Agent.load(
+                str(model), action_endpoint=EndpointConfig(f"{actions.action_url}/webhook")
+            )
+            conversations = Conversations(agent)
+            results = {}
+            for name, cases in sets.items():
+                outcomes = [await conversations.run_case(case) for case in cases]
+                run = [await conversations.run_dialogue(d) for d in dialogues if d.set == name]
+                results[name] = (outcomes, run)
+            return results
+        finally:
+            actions.stop()
 
 
 def evaluate(model: Path) -> Dict[str, Dict[str, Any]]:
