@@ -29,8 +29,9 @@ from net_assistant.heldout import (
     Dialogue,
     first_set,
     real_questions,
-    second_set,
-    second_set_dialogues,
+    LABELLED_SET_DIRS,
+    labelled_dialogues,
+    labelled_set,
 )
 
 COUNTS = {"messages", "dialogues", "left_out_as_training"}  # figures that are counts
@@ -248,9 +249,11 @@ async def _evaluate(model: Path, sets: Dict[str, List[Case]], dialogues: List[Di
 def evaluate(model: Path) -> Dict[str, Dict[str, Any]]:
     """Figures, outcomes and dialogue outcomes per set."""
     training = training_texts()
-    written = {"first": first_set(), "second": second_set(), "real": real_questions()}
+    written = {"first": first_set(), **{name: labelled_set(name) for name in LABELLED_SET_DIRS},
+               "real": real_questions()}
     sets = {name: unseen(cases, training) for name, cases in written.items()}
-    ran = asyncio.run(_evaluate(model, sets, second_set_dialogues()))
+    dialogues = [dialogue for name in LABELLED_SET_DIRS for dialogue in labelled_dialogues(name)]
+    ran = asyncio.run(_evaluate(model, sets, dialogues))
     evaluated = {}
     for name, (outcomes, dialogues) in ran.items():
         results = figures(outcomes, dialogues)
@@ -262,6 +265,7 @@ def evaluate(model: Path) -> Dict[str, Dict[str, Any]]:
 SET_TITLES = {
     "first": "first held-out set (tests/heldout)",
     "second": "second held-out set (tests/heldout_e2e), by a new author",
+    "third": "third held-out set (tests/heldout_third), by a third author",
     "real": "questions real patients and carers wrote (tests/real_questions)",
 }
 

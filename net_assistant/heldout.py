@@ -1,10 +1,12 @@
 """The evaluation sets, read into one shape: what was said, and what the person should see.
 
-Three sets, written by different people and never trained on:
+Four sets, written by different people and never trained on:
 
 - ``tests/heldout/``: Rasa NLU files labelled with intents (the first held-out set);
 - ``tests/heldout_e2e/``: messages labelled with intent, kind, topic and passage ids, plus
   multi-turn dialogues as Rasa test stories (the second held-out set, by a new author);
+- ``tests/heldout_third/``: the same form, by a third author, written after the second set had
+  been used (in aggregate) to improve the assistant;
 - ``tests/real_questions/``: questions real patients and carers wrote on public pages.
 
 Each message becomes a :class:`Case` whose :class:`Expected` says what a right answer looks
@@ -26,6 +28,9 @@ from net_assistant.contract import FOLLOW_UP
 TESTS_DIR = PROJECT_DIR / "tests"
 FIRST_SET_DIR = TESTS_DIR / "heldout"
 SECOND_SET_DIR = TESTS_DIR / "heldout_e2e"
+THIRD_SET_DIR = TESTS_DIR / "heldout_third"
+# The sets in the second set's form (messages.yml with passages, test_dialogues.yml), by name.
+LABELLED_SET_DIRS = {"second": SECOND_SET_DIR, "third": THIRD_SET_DIR}
 REAL_QUESTIONS_FILE = TESTS_DIR / "real_questions" / "questions.jsonl"
 # Named test_*.yml so that `rasa test` runs the dialogues as test stories too.
 DIALOGUES_FILE = "test_dialogues.yml"
@@ -162,12 +167,12 @@ def _examples(block: str) -> List[str]:
     return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
 
 
-def second_set(directory: Path = SECOND_SET_DIR) -> List[Case]:
-    if not (directory / "messages.yml").exists():
-        return []
-    entries = yaml.safe_load((directory / "messages.yml").read_text(encoding="utf-8"))["messages"]
+def labelled_set(name: str) -> List[Case]:
+    """The messages of a set in the second set's form (see tests/heldout_e2e/README.md)."""
+    path = LABELLED_SET_DIRS[name] / "messages.yml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     return [
-        Case("second", entry["category"], str(entry["text"]), entry["intent"], Expected(
+        Case(name, entry["category"], str(entry["text"]), entry["intent"], Expected(
             entry["kind"],
             topics=(entry["topic"],) if entry.get("topic") else (),
             passages=tuple(entry.get("passages") or ()),
@@ -177,12 +182,11 @@ def second_set(directory: Path = SECOND_SET_DIR) -> List[Case]:
     ]
 
 
-def second_set_dialogues(directory: Path = SECOND_SET_DIR) -> List[Dialogue]:
-    path = directory / DIALOGUES_FILE
-    if not path.exists():
-        return []
+def labelled_dialogues(name: str) -> List[Dialogue]:
+    """The multi-turn Rasa test stories of a set in the second set's form."""
+    path = LABELLED_SET_DIRS[name] / DIALOGUES_FILE
     stories = yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
-    return [Dialogue("second", story["story"], tuple(_turns(story["steps"]))) for story in stories]
+    return [Dialogue(name, story["story"], tuple(_turns(story["steps"]))) for story in stories]
 
 
 def _turns(steps: Iterable[Dict[str, Any]]) -> Iterable[Turn]:

@@ -48,6 +48,8 @@ MEDICAL_CONTEXT_MATCH_KEY = "::medical_context"
 # Sections that tell a general question with personal context ("my mum has just been diagnosed:
 # what are the treatment options?") from a request for personal advice.
 PERSONAL_CONTEXT = "personal_context"
+# A general question ending this many words or fewer before a personal match is about the person.
+QUESTION_TO_PERSON_GAP = 1
 GENERAL_QUESTION = "general_question"
 PERSONAL_REQUEST = "personal_request"
 SECTION_KEYS = {"description", "patterns", "examples_match", "examples_no_match"}
@@ -489,12 +491,14 @@ class SafetyRules:
 
     def _asks_beside(self, spans: Dict[str, List[Tuple[int, int]]],
                      verdicts: List[SafetyVerdict]) -> bool:
-        """A general question that ends outside the words the personal rules matched."""
+        """A general question that ends outside the words the personal rules matched, and not
+        just before them ("can surgery cure | my dad's NET?" asks about the person)."""
         if GENERAL_QUESTION not in self.sections:
             return False
         questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
         return any(
-            not any(v.span[0] < end <= v.span[1] for v in verdicts) for _, end in questions
+            not any(v.span[0] - QUESTION_TO_PERSON_GAP <= end <= v.span[1] for v in verdicts)
+            for _, end in questions
         )
 
     def matches(self, section: str, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
