@@ -52,6 +52,7 @@ PERSONAL_CONTEXT = "personal_context"
 QUESTION_TO_PERSON_GAP = 1
 GENERAL_QUESTION = "general_question"
 PERSONAL_REQUEST = "personal_request"
+MEDICAL_LOOKALIKE = "medical_lookalike"
 SECTION_KEYS = {"description", "patterns", "examples_match", "examples_no_match"}
 
 TokenPattern = List[Dict[str, Any]]
@@ -517,6 +518,19 @@ class SafetyRules:
         spans: Dict[str, List[Tuple[int, int]]] = {}
         for match_id, start, end in self._matcher(doc):
             spans.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
+        return self._without_lookalikes(spans)
+
+    def _without_lookalikes(self, spans: Dict[str, List[Tuple[int, int]]]
+                            ) -> Dict[str, List[Tuple[int, int]]]:
+        """Health words used in another sense ("a scan of my passport", "operate the
+        machine") do not make a message medical."""
+        if MEDICAL_LOOKALIKE not in self.sections or MEDICAL_CONTEXT_MATCH_KEY not in spans:
+            return spans
+        lookalikes = spans.get(self.sections[MEDICAL_LOOKALIKE].match_key, [])
+        spans[MEDICAL_CONTEXT_MATCH_KEY] = [
+            span for span in spans[MEDICAL_CONTEXT_MATCH_KEY]
+            if not any(_overlap(span, lookalike) for lookalike in lookalikes)
+        ]
         return spans
 
     def _verdicts(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]]) -> List[SafetyVerdict]:
@@ -578,6 +592,7 @@ def load_safety_rules(content_dir: Path = CONTENT_DIR,
     rules = parse_safety_rules(data, path)
     context = parse_medical_context(data, path)
     sections = [s for s in (parse_section(data, name, path)
-                            for name in (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST))
+                            for name in (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST,
+                                         MEDICAL_LOOKALIKE))
                 if s]
     return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context, sections)
