@@ -8,19 +8,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import open_turn
 from actions.metadata import metadata
+from actions.responses import response_text
 from actions.treatments import ActionAnswerTreatment
 from net_assistant import contract
 from net_assistant.contract import intent_payload
 from net_assistant.terminology import load_terminology
 
-# Intents worth offering as a guess, with how the guess is worded; others (small talk,
-# emergencies, follow-ups that need context) are never offered.
+# Intents worth offering as a guess besides the treatments, with the response that words the
+# guess; others (small talk, emergencies, follow-ups that need context) are never offered.
 OTHER_SUGGESTIONS = {
-    "personal_medical_question": "A question about my own care",
-    "ask_support_groups": "Support groups",
-    "ask_specialist_centre": "Finding a NET specialist centre",
+    contract.PERSONAL: "utter_button_own_care",
+    contract.SUPPORT_GROUPS: "utter_button_support_groups",
+    contract.SPECIALIST_CENTRE: "utter_button_specialist_centre",
 }
-SOMETHING_ELSE = {"title": "Something else", "payload": intent_payload(contract.OUT_OF_SCOPE)}
 # When an emergency is among the likeliest readings of an unclear message, say what to do in an
 # emergency before asking what was meant.
 EMERGENCY = "emergency"
@@ -28,16 +28,23 @@ URGENT_RANKS = 3
 NLU_FALLBACK = "nlu_fallback"
 
 
-def suggestion_titles() -> Dict[str, str]:
+def suggestion_titles(domain: Dict[str, Any]) -> Dict[str, str]:
     titles = {t.intent: t.name for t in load_terminology().treatments.values()}
-    return {**titles, **OTHER_SUGGESTIONS}
+    others = {intent: response_text(domain, name) for intent, name in OTHER_SUGGESTIONS.items()}
+    return {**titles, **others}
 
 
-def likeliest_suggestions(ranking: Iterable[Dict[str, Any]], count: int = 2) -> List[Dict[str, str]]:
+def likeliest_suggestions(ranking: Iterable[Dict[str, Any]], domain: Dict[str, Any],
+                          count: int = 2) -> List[Dict[str, str]]:
     """Buttons for the ``count`` highest-ranked intents that can be offered as a guess."""
-    titles = suggestion_titles()
+    titles = suggestion_titles(domain)
     names = [entry.get("name") for entry in ranking if entry.get("name") in titles]
     return [{"title": titles[name], "payload": intent_payload(name)} for name in names[:count]]
+
+
+def something_else(domain: Dict[str, Any]) -> Dict[str, str]:
+    return {"title": response_text(domain, "utter_button_something_else"),
+            "payload": intent_payload(contract.OUT_OF_SCOPE)}
 
 
 def likeliest_guess(ranking: Iterable[Dict[str, Any]]) -> Optional[str]:
@@ -68,7 +75,7 @@ class ActionDefaultAskAffirmation(Action):
             dispatcher.utter_message(response="utter_emergency_if_urgent")
         dispatcher.utter_message(
             response="utter_ask_affirmation",
-            buttons=likeliest_suggestions(ranking) + [SOMETHING_ELSE],
+            buttons=likeliest_suggestions(ranking, domain) + [something_else(domain)],
             json_message=metadata("fallback"),
         )
         return events

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.turn import EMERGENCY_SLOT, open_turn
 from actions.metadata import metadata
+from actions.responses import response_text
 from actions.treatments import question_from
 from net_assistant import contract
 from net_assistant.contract import intent_payload
@@ -34,9 +35,12 @@ class ActionEscalateToDoctor(Action):
         if topic:
             name = load_terminology().treatments[topic].name
             intent = load_terminology().treatments[topic].intent
-            buttons.append({"title": f"General information: {name}",
-                            "payload": intent_payload(intent)})
-        buttons.append({"title": "Find a support group",
+            buttons.append({
+                "title": response_text(domain, "utter_button_general_information",
+                                       treatment_name=name),
+                "payload": intent_payload(intent),
+            })
+        buttons.append({"title": response_text(domain, "utter_button_find_support_group"),
                         "payload": intent_payload(contract.SUPPORT_GROUPS)})
         dispatcher.utter_message(
             response="utter_personal_question",

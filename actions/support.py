@@ -126,9 +126,7 @@ class ActionListSupport(_UsesDirectory, Action):
     ) -> List[EventType]:
         hand_off, events = self.start_hand_off(dispatcher, tracker)
         dispatcher.utter_message(
-            text=_list_text(
-                self.directory, hand_off, skipped=tracker.get_slot(COUNTRY_SLOT) == SKIP
-            ),
+            text=_list_text(domain, hand_off, skipped=tracker.get_slot(COUNTRY_SLOT) == SKIP),
             buttons=[_link_button(org) for org in hand_off.organisations],
             json_message=_support_metadata(hand_off),
         )
@@ -145,16 +143,14 @@ class ActionSpecialistCentre(_UsesDirectory, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         hand_off, events = self.start_hand_off(dispatcher, tracker)
-        messages = self.directory.messages
         finder = hand_off.centre_finder
-        paragraphs = [f"{messages['specialist_centre']}\n{_line(finder)}"]
+        paragraphs = [f"{response_text(domain, 'utter_centre_finder')}\n{_line(finder)}"]
         if hand_off.national:
             country = hand_off.country.in_sentence
             lines = "\n".join(_line(org) for org in hand_off.national)
-            paragraphs.append(
-                f"{messages['specialist_centre_group'].format(country=country)}\n{lines}"
-            )
-        paragraphs.append(messages["specialist_centre_referral"])
+            opening = response_text(domain, "utter_centre_group", country=country)
+            paragraphs.append(f"{opening}\n{lines}")
+        paragraphs.append(response_text(domain, "utter_centre_referral"))
         shown = (finder,) + hand_off.national
         dispatcher.utter_message(
             text="\n\n".join(paragraphs),
@@ -178,12 +174,10 @@ class ActionSupportAfterDistress(_UsesDirectory, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = open_turn(dispatcher, tracker)
-        messages = self.directory.messages
         dispatcher.utter_message(
-            text=messages["offer_support"],
-            buttons=[
-                {"title": messages["offer_support_button"], "payload": SUPPORT_GROUPS_PAYLOAD}
-            ],
+            text=response_text(domain, "utter_offer_support"),
+            buttons=[{"title": response_text(domain, "utter_button_show_support_groups"),
+                      "payload": SUPPORT_GROUPS_PAYLOAD}],
             json_message=metadata(SUPPORT_KIND),
         )
         return events
@@ -213,7 +207,8 @@ class ActionOtherLanguage(_UsesDirectory, Action):
                 response_text(domain, "utter_groups_for_language", language=language["name"])
                 + "\n" + "\n".join(_line(org) for org in national)
             )
-        paragraphs.append(f"{self.directory.messages['everyone']}\n{_line(international)}")
+        paragraphs.append(f"{response_text(domain, 'utter_groups_for_everyone')}\n"
+                          f"{_line(international)}")
         shown = national + [international]
         dispatcher.utter_message(
             text="\n\n".join(paragraphs),
@@ -283,21 +278,20 @@ def _country_for_hand_off(
 
 
 # --- showing the hand-off --------------------------------------------------------------------
-def _list_text(directory: SupportDirectory, hand_off: HandOff, skipped: bool) -> str:
-    messages = directory.messages
+def _list_text(domain: DomainDict, hand_off: HandOff, skipped: bool) -> str:
     always = "\n".join(_line(org) for org in (hand_off.international, hand_off.centre_finder))
     if hand_off.country is None:
-        opening = messages["no_country"]
+        opening = response_text(domain, "utter_no_country")
         if skipped:
-            opening = f"{messages['skipped']} {opening}"
+            opening = f"{response_text(domain, 'utter_country_skipped')} {opening}"
         return f"{opening}\n{always}"
     country = hand_off.country.in_sentence
     if not hand_off.national:
-        return f"{messages['no_group_for_country'].format(country=country)}\n{always}"
+        return f"{response_text(domain, 'utter_no_group_for_country', country=country)}\n{always}"
     national = "\n".join(_line(org) for org in hand_off.national)
     return (
-        f"{messages['groups_for_country'].format(country=country)}\n{national}\n\n"
-        f"{messages['everyone']}\n{always}"
+        f"{response_text(domain, 'utter_groups_for_country', country=country)}\n{national}\n\n"
+        f"{response_text(domain, 'utter_groups_for_everyone')}\n{always}"
     )
 
 

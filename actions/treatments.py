@@ -23,11 +23,12 @@ from net_assistant.questions import Question, resolve_question
 from net_assistant.terminology import load_terminology
 
 
-ASPECT_BUTTON_TITLES = {
-    "what_is": "What is it?",
-    "how_given": "How is it given?",
-    "when_used": "When is it used?",
-    "goal": "What does it aim to do?",
+# The aspects offered as quick replies after an answer, and the responses that word them.
+ASPECT_BUTTONS = {
+    "what_is": "utter_button_what_is",
+    "how_given": "utter_button_how_given",
+    "when_used": "utter_button_when_used",
+    "goal": "utter_button_goal",
 }
 
 
@@ -43,15 +44,16 @@ def question_from(tracker: Tracker) -> Question:
     )
 
 
-def aspect_buttons(topic: str, answered: Optional[str]) -> List[Dict[str, str]]:
+def aspect_buttons(topic: str, answered: Optional[str],
+                   domain: Dict[str, Any]) -> List[Dict[str, str]]:
     """Quick replies for the other aspects the sources cover for this treatment."""
     return [
         {
-            "title": ASPECT_BUTTON_TITLES[aspect],
+            "title": response_text(domain, ASPECT_BUTTONS[aspect]),
             "payload": intent_payload(FOLLOW_UP, treatment=topic, aspect=aspect),
         }
         for aspect in load_knowledge().aspects_for(topic)
-        if aspect != answered and aspect in ASPECT_BUTTON_TITLES
+        if aspect != answered and aspect in ASPECT_BUTTONS
     ]
 
 
@@ -104,7 +106,7 @@ class ActionAnswerTreatment(Action):
         personal_context = bool(message.get(PERSONAL_CONTEXT_KEY))
         dispatcher.utter_message(
             text=answer_text(answer, personal_context, domain),
-            buttons=aspect_buttons(answer.topic, answer.aspect),
+            buttons=aspect_buttons(answer.topic, answer.aspect, domain),
             json_message=metadata(
                 "answer",
                 topic=answer.topic,

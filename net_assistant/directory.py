@@ -34,14 +34,6 @@ REQUIRED_FIELDS = ("id", "name", "scope", "countries", "website", "offers", "las
 CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
-# Sentences the actions say around the lists; the ones with {country} must use it.
-MESSAGES = (
-    "groups_for_country", "no_group_for_country", "no_country", "skipped", "everyone",
-    "specialist_centre", "specialist_centre_group", "specialist_centre_referral",
-    "offer_support", "offer_support_button",
-)
-COUNTRY_MESSAGES = ("groups_for_country", "no_group_for_country", "specialist_centre_group")
-
 # Words after which a place name is where the person lives ("in Spain", "near Leeds"): such a
 # mention wins over others ("I'm Irish but live in London").
 RESIDENCE_CUES = frozenset({"in", "near", "at", "around", "to", "outside"})
@@ -141,7 +133,6 @@ class SupportDirectory:
     centre_finder_id: str
     excluded_countries: FrozenSet[str]
     last_reviewed: str
-    messages: Dict[str, str]
     vocabulary: _Vocabulary
 
     # --- organisations -------------------------------------------------------------------
@@ -306,7 +297,6 @@ def load_directory(
     organisations = _parse_organisations(data.get("organisations"), countries)
     international_id, centre_finder_id = _parse_hand_off(data.get("hand_off"), organisations)
     excluded = _excluded_codes(excluded_countries, countries)
-    messages = _parse_messages(data.get("messages"))
     last_reviewed = str(data.get("last_reviewed") or "")
     require(bool(MONTH_PATTERN.match(last_reviewed)), DIRECTORY_FILE,
             "needs last_reviewed as YYYY-MM")
@@ -317,7 +307,6 @@ def load_directory(
         centre_finder_id=centre_finder_id,
         excluded_countries=excluded,
         last_reviewed=last_reviewed,
-        messages=messages,
         vocabulary=vocabulary,
     )
 
@@ -453,19 +442,6 @@ def _website_key(website: str) -> str:
     parts = urlparse(website)
     host = (parts.hostname or "").removeprefix("www.")
     return host + parts.path.rstrip("/")
-
-
-def _parse_messages(raw: object) -> Dict[str, str]:
-    where = f"{DIRECTORY_FILE}: messages"
-    require(isinstance(raw, dict), where, f"needs the messages {MESSAGES}")
-    for key in MESSAGES:
-        require(isinstance(raw.get(key), str) and bool(raw[key].strip()), where, f"needs {key}")
-        uses_country = "{country}" in raw[key]
-        require(uses_country == (key in COUNTRY_MESSAGES), f"{where}.{key}",
-                "must contain {country}" if key in COUNTRY_MESSAGES else "cannot use {country}")
-        require(raw[key].replace("{country}", "").count("{") == 0, f"{where}.{key}",
-                "only {country} can be filled in")
-    return {key: " ".join(raw[key].split()) for key in MESSAGES}
 
 
 def _parse_hand_off(raw: object, organisations: List[Organisation]) -> Tuple[str, str]:

@@ -17,16 +17,9 @@ from actions.support import (
     ValidateCountryForm,
 )
 from net_assistant.directory import EXCLUDE_ENV_VAR, SupportDirectory, load_directory
+from tests.conftest import DOMAIN
 
 FORM = "country_form"
-DOMAIN: Dict[str, Any] = {
-    "forms": {FORM: {"required_slots": ["country"]}},
-    "slots": {
-        "country": {"type": "text", "influence_conversation": False,
-                    "mappings": [{"type": "custom"}]},
-        "requested_slot": {"type": "any"},
-    },
-}
 
 
 @pytest.fixture(scope="module")

@@ -195,13 +195,6 @@ def test_a_hand_off_to_a_national_group_is_reported(content_copy):
         load_directory(content_copy, excluded_countries=())
 
 
-def test_a_country_message_without_its_placeholder_is_reported(content_copy):
-    _edit(content_copy, DIRECTORY_FILE,
-          lambda data: data["messages"].update(groups_for_country="Here are some groups:"))
-    with pytest.raises(ContentError, match=r"messages.groups_for_country.*\{country\}"):
-        load_directory(content_copy, excluded_countries=())
-
-
 def test_a_country_key_read_as_false_is_reported(content_copy):
     path = content_copy / COUNTRIES_FILE
     path.write_text(path.read_text(encoding="utf-8").replace('  "NO":', "  NO:"), encoding="utf-8")
