@@ -144,7 +144,8 @@ class ActionSpecialistCentre(_UsesDirectory, Action):
     ) -> List[EventType]:
         hand_off, events = self.start_hand_off(dispatcher, tracker)
         finder = hand_off.centre_finder
-        paragraphs = [f"{response_text(domain, 'utter_centre_finder')}\n{_line(finder)}"]
+        finder_opening = response_text(domain, "utter_centre_finder")
+        paragraphs = [f"{finder_opening}\n{_line(finder)}"]
         if hand_off.national:
             country = hand_off.country.in_sentence
             lines = "\n".join(_line(org) for org in hand_off.national)
@@ -207,8 +208,8 @@ class ActionOtherLanguage(_UsesDirectory, Action):
                 response_text(domain, "utter_groups_for_language", language=language["name"])
                 + "\n" + "\n".join(_line(org) for org in national)
             )
-        paragraphs.append(f"{response_text(domain, 'utter_groups_for_everyone')}\n"
-                          f"{_line(international)}")
+        everyone = response_text(domain, "utter_groups_for_everyone")
+        paragraphs.append(f"{everyone}\n{_line(international)}")
         shown = national + [international]
         dispatcher.utter_message(
             text="\n\n".join(paragraphs),
@@ -283,16 +284,16 @@ def _list_text(domain: DomainDict, hand_off: HandOff, skipped: bool) -> str:
     if hand_off.country is None:
         opening = response_text(domain, "utter_no_country")
         if skipped:
-            opening = f"{response_text(domain, 'utter_country_skipped')} {opening}"
+            opening = response_text(domain, "utter_country_skipped") + " " + opening
         return f"{opening}\n{always}"
     country = hand_off.country.in_sentence
     if not hand_off.national:
-        return f"{response_text(domain, 'utter_no_group_for_country', country=country)}\n{always}"
+        opening = response_text(domain, "utter_no_group_for_country", country=country)
+        return f"{opening}\n{always}"
     national = "\n".join(_line(org) for org in hand_off.national)
-    return (
-        f"{response_text(domain, 'utter_groups_for_country', country=country)}\n{national}\n\n"
-        f"{response_text(domain, 'utter_groups_for_everyone')}\n{always}"
-    )
+    opening = response_text(domain, "utter_groups_for_country", country=country)
+    everyone = response_text(domain, "utter_groups_for_everyone")
+    return f"{opening}\n{national}\n\n{everyone}\n{always}"
 
 
 def _line(org: Organisation) -> str:
