@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -135,6 +135,22 @@ def stream_events(engine: Engine, types: Sequence[str],
         if not senders:
             return
         yield from _events_between(engine, senders[0], senders[-1], types)
+        after = senders[-1]
+
+
+def last_event_times(engine: Engine,
+                     senders_per_batch: int = SENDERS_PER_BATCH) -> Iterator[Tuple[str, float]]:
+    """(sender id, timestamp of its last event) for every sender, a short query per batch."""
+    query = sa.text("SELECT sender_id, MAX(timestamp) FROM events WHERE sender_id >= :first "
+                    "AND sender_id <= :last GROUP BY sender_id ORDER BY sender_id")
+    after = ""
+    while True:
+        senders = _next_senders(engine, after, senders_per_batch)
+        if not senders:
+            return
+        with engine.connect() as connection:
+            rows = connection.execute(query, {"first": senders[0], "last": senders[-1]}).all()
+        yield from ((sender, timestamp or 0.0) for sender, timestamp in rows)
         after = senders[-1]
 
 

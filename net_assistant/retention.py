@@ -8,11 +8,12 @@ sender's whole conversation, whatever its age; ``--find TEXT`` lists the sender 
 messages contain TEXT, to find a person's conversation from what they remember writing.
 ``--dry-run`` only counts.
 
-Safe while the server runs: the choice of conversations and their deletion happen in one
-transaction that holds the write lock throughout (SQLite ``BEGIN IMMEDIATE``; PostgreSQL locks
-the table against writers), so no event can arrive between the two; the server's own writes
-wait for it (SQLite: up to its busy timeout, 5 s by default in Rasa), which is why a daily run,
-deleting one day's conversations, is the intended use.
+Safe while the server runs: the store is scanned for candidates in short batches, then one
+transaction that holds the write lock from its start (SQLite ``BEGIN IMMEDIATE``; PostgreSQL
+locks the table against writers) checks each candidate's last event again and deletes those
+still old, so no event can slip in between the check and the deletion. The server's own writes
+wait for that transaction (SQLite: up to its busy timeout, 5 s in Rasa), which is short for a
+daily run (one day's conversations).
 """
 from __future__ import annotations
 
@@ -31,14 +32,19 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine
 
 from net_assistant.conversation_store import (
-    ENDPOINTS_FILE, StoreError, configured_url, describe, open_store, stream_events,
+    ENDPOINTS_FILE, StoreError, configured_url, describe, last_event_times, open_store,
+    stream_events,
 )
 from net_assistant.report import REPORT_PREFIX, REPORTS_DIR
 
 SECONDS_PER_DAY = 86400
 RETENTION_ENV = "RETENTION_DAYS"
-OLD_SENDERS = ("SELECT sender_id FROM events GROUP BY sender_id "
-               "HAVING MAX(timestamp) < :cutoff")
+SENDERS_PER_STATEMENT = 500
+_SENDERS = sa.bindparam("senders", expanding=True)
+STILL_OLD = sa.text("SELECT sender_id FROM events WHERE sender_id IN :senders GROUP BY sender_id "
+                    "HAVING MAX(timestamp) < :cutoff").bindparams(_SENDERS)
+COUNT_EVENTS = sa.text("SELECT COUNT(*) FROM events WHERE sender_id IN :senders").bindparams(_SENDERS)
+DELETE_EVENTS = sa.text("DELETE FROM events WHERE sender_id IN :senders").bindparams(_SENDERS)
 
 
 @dataclass(frozen=True)
@@ -70,19 +76,31 @@ def _lock(connection: Connection) -> None:
 
 def delete_older_than(engine: Engine, days: float, now: Optional[float] = None,
                       dry_run: bool = False) -> Deleted:
-    """Delete every sender whose last event is more than ``days`` days old, in one transaction."""
+    """Delete every sender whose last event is more than ``days`` days old.
+
+    The store is first read in short batches for candidates (never holding a lock for long);
+    then one transaction, holding the write lock, checks each candidate's last event again
+    (a person may have just come back) and deletes those still old."""
     cutoff = (now if now is not None else time.time()) - days * SECONDS_PER_DAY
+    candidates = [sender for sender, last in last_event_times(engine) if last < cutoff]
+    conversations = events = 0
     with engine.begin() as connection:
         _lock(connection)
-        conversations = connection.execute(
-            sa.text(f"SELECT COUNT(*) FROM ({OLD_SENDERS}) AS old"), {"cutoff": cutoff}).scalar_one()
-        events = connection.execute(
-            sa.text(f"SELECT COUNT(*) FROM events WHERE sender_id IN ({OLD_SENDERS})"),
-            {"cutoff": cutoff}).scalar_one()
-        if not dry_run:
-            connection.execute(sa.text(f"DELETE FROM events WHERE sender_id IN ({OLD_SENDERS})"),
-                               {"cutoff": cutoff})
+        for chunk in _chunks(candidates, SENDERS_PER_STATEMENT):
+            still_old = list(connection.execute(STILL_OLD, {"senders": chunk, "cutoff": cutoff})
+                             .scalars())
+            if not still_old:
+                continue
+            conversations += len(still_old)
+            events += connection.execute(COUNT_EVENTS, {"senders": still_old}).scalar_one()
+            if not dry_run:
+                connection.execute(DELETE_EVENTS, {"senders": still_old})
     return Deleted(conversations, events)
+
+
+def _chunks(items: List[str], size: int) -> Iterator[List[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def delete_sender(engine: Engine, sender_id: str, dry_run: bool = False) -> Deleted:

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from net_assistant.content import PROJECT_DIR, ContentError
 from net_assistant.conversation_store import (
-    StoreError, count_senders, open_store, store_config, store_url, stream_events,
+    StoreError, count_senders, last_event_times, open_store, store_config, store_url,
+    stream_events,
 )
 from net_assistant.report import report_path
 from net_assistant.report.__main__ import main as report_main
@@ -115,6 +116,16 @@ def test_events_stream_in_batches_grouped_by_sender_in_stored_order(store: Path)
             "SELECT sender_id, type_name, timestamp FROM events WHERE type_name IN "
             "('user', 'bot', 'session_started') ORDER BY sender_id, id").fetchall()
     assert streamed == expected
+
+
+def test_last_event_times_are_read_in_batches(store: Path):
+    engine = open_store(sqlite_url(store), read_only=True)
+    batched = list(last_event_times(engine, senders_per_batch=7))
+    engine.dispose()
+    with sqlite3.connect(store) as db:
+        expected = db.execute("SELECT sender_id, MAX(timestamp) FROM events GROUP BY sender_id "
+                              "ORDER BY sender_id").fetchall()
+    assert batched == expected and len(batched) == CONVERSATIONS
 
 
 # --- the figures -------------------------------------------------------------------------------
@@ -262,10 +273,15 @@ def _all_pairs(groups: Dict[str, Tally], threshold: float) -> List[Tally]:
 SECTIONS = ("activity", "topics", "outcomes", "safety", "feedback", "todo")
 
 
-def test_the_report_is_dated_self_contained_and_has_every_section(store: Path, tmp_path: Path):
-    path = write_report(sqlite_url(store), tmp_path / "report.html", today=date(2024, 10, 5),
-                        quiet=True)
-    html = path.read_text()
+@pytest.fixture(scope="module")
+def report_html(store: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = write_report(sqlite_url(store), tmp_path_factory.mktemp("page") / "report.html",
+                        today=date(2024, 10, 5), quiet=True)
+    return path.read_text()
+
+
+def test_the_report_is_dated_self_contained_and_has_every_section(report_html: str):
+    html = report_html
     for section in SECTIONS:
         assert f'<section id="{section}"' in html
     assert html.count("<svg") == 6  # activity, topics, outcomes, safety, feedback x2
@@ -275,8 +291,8 @@ def test_the_report_is_dated_self_contained_and_has_every_section(store: Path, t
     assert report_path(date(2024, 10, 5)).name == "report-2024-10-05.html"
 
 
-def test_the_report_shows_no_sender_id_and_no_unredacted_message(store: Path, tmp_path: Path):
-    html = write_report(sqlite_url(store), tmp_path / "r.html", quiet=True).read_text()
+def test_the_report_shows_no_sender_id_and_no_unredacted_message(store: Path, report_html: str):
+    html = report_html
     with sqlite3.connect(store) as db:
         senders = [row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")]
     assert senders and not [s for s in senders if s in html]

@@ -3,6 +3,7 @@ reports with them. The same against the live server: tests/test_report_conversat
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import time
 from collections import Counter
@@ -23,13 +24,19 @@ END_DAY = 20_000
 NOW = (END_DAY + 1) * SECONDS_PER_DAY  # midnight after the last synthetic day
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Path:
-    path = tmp_path / "tracker.db"
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("filled") / "tracker.db"
     engine = create_store(f"sqlite:///{path}")
     fill_store(engine, 200, days=DAYS, end_day=END_DAY)
     engine.dispose()
     return path
+
+
+@pytest.fixture
+def store(filled: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the filled store for each test (they delete from it)."""
+    return Path(shutil.copy(filled, tmp_path / "tracker.db"))
 
 
 def events_per_sender(path: Path) -> Dict[str, int]:
@@ -70,6 +77,24 @@ def test_a_conversation_still_going_on_is_never_cut_in_half(store: Path):
     count = events_per_sender(store)[sender]
     delete_older_than(engine_on(store), 1, now=NOW)
     assert events_per_sender(store)[sender] == count
+
+
+def test_someone_who_comes_back_between_the_scan_and_the_deletion_is_kept(store: Path,
+                                                                         monkeypatch):
+    """The scan saw every conversation as old; one of them has a new message by the time the
+    deletion runs: the check inside the transaction keeps it."""
+    import net_assistant.retention as retention
+
+    before = events_per_sender(store)
+    back = sorted(before)[0]
+    monkeypatch.setattr(retention, "last_event_times",
+                        lambda engine: ((sender, 0.0) for sender in before))
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE events SET timestamp = ? WHERE id = (SELECT MAX(id) FROM events "
+                   "WHERE sender_id = ?)", (NOW, back))
+    deleted = delete_older_than(engine_on(store), 0, now=NOW)
+    assert events_per_sender(store) == {back: before[back]}
+    assert deleted.conversations == len(before) - 1
 
 
 def test_a_dry_run_counts_and_deletes_nothing(store: Path):
