@@ -225,9 +225,10 @@ def load_rules(content_dir: Path = CONTENT_DIR) -> RedactionRules:
     lists = {}
     for name in WORD_LISTS:
         values = data.get(name)
-        require(isinstance(values, list) and values and all(isinstance(v, str) for v in values),
+        require(isinstance(values, list) and bool(values)
+                and all(isinstance(v, str) for v in values),
                 where, f"{name} must be a non-empty list of words")
-        lists[name] = tuple(" ".join(v.lower().split()) for v in values)
+        lists[name] = tuple(" ".join(str(v).lower().split()) for v in values or ())
     return RedactionRules(
         placeholders={key: str(value) for key, value in placeholders.items()},
         name_cues=lists["name_cues"], introduction_cues=lists["introduction_cues"],

@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import time
+from itertools import groupby
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -118,17 +119,12 @@ def find_senders(engine: Engine, text: str) -> Iterator[Tuple[str, float, int]]:
     """(sender id, time of its last message, messages containing ``text``) per sender whose
     messages contain ``text`` (any case)."""
     wanted = text.casefold()
-    last_sender, last_time, found = None, 0.0, 0
-    for event_ in stream_events(engine, ("user",)):
-        if event_.sender_id != last_sender:
-            if found:
-                yield last_sender, last_time, found
-            last_sender, found = event_.sender_id, 0
-        last_time = event_.timestamp
-        if wanted in str(json.loads(event_.data).get("text") or "").casefold():
-            found += 1
-    if found:
-        yield last_sender, last_time, found
+    for sender, events in groupby(stream_events(engine, ("user",)), key=lambda e: e.sender_id):
+        messages = list(events)
+        found = sum(wanted in str(json.loads(e.data).get("text") or "").casefold()
+                    for e in messages)
+        if found:
+            yield sender, messages[-1].timestamp, found
 
 
 def delete_old_reports(days: float, today: Optional[date] = None,

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import time
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Dict
 
@@ -156,10 +156,15 @@ def test_a_persons_conversation_can_be_found_by_what_they_wrote(store: Path, cap
         expected = Counter(sender for sender, data in db.execute(
             "SELECT sender_id, data FROM events WHERE type_name = 'user'")
             if "taxi" in json.loads(data)["text"].lower())
+        last = dict(db.execute("SELECT sender_id, MAX(timestamp) FROM events "
+                               "WHERE type_name = 'user' GROUP BY sender_id"))
     assert expected
     before = events_per_sender(store)
     assert main(["--db-url", f"sqlite:///{store}", "--find", "TAXI"]) == 0
     lines = capsys.readouterr().out.splitlines()
     found = {line.split("\t")[0]: int(line.split("\t")[2].split()[0]) for line in lines}
     assert found == expected
+    when = {line.split("\t")[0]: line.split("\t")[1] for line in lines}
+    assert all(when[s] == "last message " + datetime.fromtimestamp(
+        last[s], tz=timezone.utc).isoformat(timespec="minutes") for s in expected)
     assert events_per_sender(store) == before  # nothing deleted

@@ -120,7 +120,7 @@ def _safety(figures: Figures, words: Dict[str, str]) -> Optional[Dict[str, Any]]
 def _topics(figures: Figures, words: Dict[str, str], labels: Labels) -> Optional[Dict[str, Any]]:
     if not figures.questions:
         return None
-    per_topic = Counter()
+    per_topic: Counter = Counter()
     for (topic, _), count in figures.questions.items():
         per_topic[topic] += count
     topics = sorted(per_topic, key=lambda t: (-per_topic[t], labels.topic(t)))
