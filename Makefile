@@ -14,7 +14,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test check test-browser browser-deps shell train validate eval bench lock clean
+.PHONY: help setup run test check test-browser browser-deps shell train validate eval bench lock clean \
+	report retention bench-report
 
 help:
 	@echo "make run    - set up, train if the data changed, start the assistant"
@@ -22,8 +23,10 @@ help:
 	@echo "make check  - lint (ruff) and the tests that need no model, server or browser (< 1 min)"
 	@echo "make shell  - chat with the assistant in the terminal"
 	@echo "make eval   - end-to-end evaluation on the held-out sets (answers as the person sees them)"
+	@echo "make report - the editors' report from the stored conversations (build/reports/)"
+	@echo "make retention DAYS=N - delete conversations (and reports) older than N days"
 	@echo "make setup  - create .venv from requirements.lock and build the spaCy pipeline"
-	@echo "make train / validate / bench / test-browser / lock / clean - see README"
+	@echo "make train / validate / bench / bench-report / test-browser / lock / clean - see README"
 
 setup: $(VENV)/.installed $(SPACY_PIPELINE) $(WIDGET_VENDOR)
 
@@ -82,3 +85,15 @@ eval: setup
 
 bench: setup
 	$(PY) -m net_assistant.benchmark
+
+# The editors' report: build/reports/report-YYYY-MM-DD.html from the tracker store.
+report: setup
+	$(PY) -m net_assistant.report
+
+# Delete conversations whose last message is older than DAYS days (default: $$RETENTION_DAYS).
+retention: setup
+	$(PY) -m net_assistant.retention $(if $(DAYS),--days $(DAYS))
+
+# The report's time and memory on 100,000 synthetic conversations (kept in build/bench/).
+bench-report: setup
+	$(PY) -m net_assistant.report.benchmark
