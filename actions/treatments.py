@@ -10,7 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.turn import open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
+from net_assistant import citations
 from net_assistant.answers import Answer, load_answerer
+from net_assistant.citations import CitationWording
 from net_assistant.contract import (
     ASPECT_SLOT,
     FOLLOW_UP,
@@ -66,12 +68,13 @@ def treatment_buttons(aspect: Optional[str]) -> List[Dict[str, str]]:
     ]
 
 
-def answer_text(answer: Answer, personal_context: bool, domain: Dict[str, Any]) -> str:
+def answer_text(answer: Answer, personal_context: bool, domain: Dict[str, Any],
+                wording: CitationWording) -> str:
     """The quoted passages and their citation, with the assistant's framing around them:
     what the sources don't cover (before), and for a question about someone's own situation,
     that their care team can say how it applies (after)."""
     terminology = load_terminology()
-    parts = [answer.full_text]
+    parts = [citations.answer_text(answer, wording)]
     if answer.not_covered:
         parts.insert(0, response_text(
             domain, "utter_not_covered_lead",
@@ -104,15 +107,16 @@ class ActionAnswerTreatment(Action):
         message = tracker.latest_message
         answer = load_answerer().answer(question.topic, message.get("text") or "", question.aspects)
         personal_context = bool(message.get(PERSONAL_CONTEXT_KEY))
+        wording = CitationWording.from_responses(domain["responses"])
         dispatcher.utter_message(
-            text=answer_text(answer, personal_context, domain),
+            text=answer_text(answer, personal_context, domain, wording),
             buttons=aspect_buttons(answer.topic, answer.aspect, domain),
             json_message=metadata(
                 "answer",
                 topic=answer.topic,
                 aspect=answer.aspect,
                 sources=answer.sources,
-                citation=answer.citation,
+                citation=citations.citation_text(answer.cited, wording),
                 passages=list(answer.passage_ids),
                 not_covered=answer.not_covered,
                 personal_context=personal_context,

@@ -17,6 +17,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, U
 
 from net_assistant.knowledge import (
     MAX_ANSWER_CHARS,
+    Cited,
     KnowledgeBase,
     Passage,
     PatientQuote,
@@ -57,7 +58,7 @@ class Answer:
 
     topic: str
     passages: Tuple[Passage, ...]
-    citation: str
+    cited: Cited  # the sources and sections quoted (net_assistant.citations words it)
     quote: Optional[PatientQuote] = None
     not_covered: Optional[str] = None  # an asked aspect the sources do not describe
 
@@ -78,14 +79,10 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """The quoted words, without the citation."""
+        """The words quoted from the sources (a patient quote without its label)."""
         if self.quote:
-            return self.quote.labelled_text
+            return self.quote.text
         return "\n\n".join(p.text for p in self.passages)
-
-    @property
-    def full_text(self) -> str:
-        return f"{self.text}\n\n{self.citation}"
 
 
 class Answerer:
@@ -128,9 +125,10 @@ class Answerer:
         ranked = self.ranked(topic, message, covered)
         best = ranked[0][1]
         if isinstance(best, PatientQuote):
-            return Answer(topic, (), best.citation, quote=best, not_covered=not_covered)
+            return Answer(topic, (), self.knowledge.cited([best]), quote=best,
+                          not_covered=not_covered)
         chosen = self._choose(ranked, covered)
-        return Answer(topic, chosen, self.knowledge.citation(chosen), not_covered=not_covered)
+        return Answer(topic, chosen, self.knowledge.cited(chosen), not_covered=not_covered)
 
     def ranked(
         self, topic: str, message: str, aspects: Sequence[str]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from net_assistant.content import CONTENT_DIR, load_yaml, require
 from net_assistant.terminology import Terminology, load_terminology
@@ -29,6 +29,10 @@ LIST_BULLET = "• "
 # Stands in for excluded page furniture in a source body: no passage can match across it.
 _FURNITURE = "\x00"
 _SENTENCE_START = re.compile(r"(?:[.!?:][”\"’]? |• |“)$")
+
+
+# (source name, sections quoted from it), sources in the order an answer quotes them.
+Cited = Tuple[Tuple[str, Tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -78,19 +82,7 @@ class PatientQuote:
     section: str
     text: str
     topics: Tuple[str, ...]
-    citation: str
     note: Optional[str] = None
-
-    @property
-    def labelled_text(self) -> str:
-        lines = [f"A patient's experience ({self.person}): “{self.text}”"]
-        if self.note:
-            lines.append(self.note)
-        return "\n".join(lines)
-
-    @property
-    def full_text(self) -> str:
-        return f"{self.labelled_text}\n\n{self.citation}"
 
 
 @dataclass(frozen=True)
@@ -204,20 +196,16 @@ class KnowledgeBase:
         if topic not in self.terminology.treatments:
             raise ValueError(f"unknown topic {topic!r}")
 
-    def citation(self, passages: Sequence[Passage]) -> str:
-        """"Source: …" naming each source once, with the sections quoted from it."""
+    def cited(self, quoted: Sequence[Union[Passage, PatientQuote]]) -> Cited:
+        """Each source of ``quoted`` once, by name, with the sections quoted from it (the
+        wording of a citation is net_assistant.citations' job)."""
         by_source: Dict[str, List[str]] = {}
-        for passage in passages:
-            sections = by_source.setdefault(passage.source, [])
-            if passage.section not in sections:
-                sections.append(passage.section)
-        parts = [_cite(self.source(source_id), names) for source_id, names in by_source.items()]
-        return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts)
-
-
-def _cite(source: Source, sections: Sequence[str]) -> str:
-    label = "section" if len(sections) == 1 else "sections"
-    return f"{source.name}, {label} " + ", ".join(f"“{section}”" for section in sections)
+        for item in quoted:
+            sections = by_source.setdefault(item.source, [])
+            if item.section not in sections:
+                sections.append(item.section)
+        return tuple((self.source(source_id).name, tuple(sections))
+                     for source_id, sections in by_source.items())
 
 
 def _normalise(text: str) -> str:
@@ -480,7 +468,6 @@ def _parse_quotes(
             section=source.correct(section),
             text=source.correct(_normalise(entry["text"])),
             topics=topics,
-            citation=f"Source: {_cite(source.source, [source.correct(section)])}",
             note=_optional(entry.get("note")),
         ))
     return quotes

@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 import yaml
 
+from net_assistant.citations import CitationWording, quote_text
 from net_assistant.content import PROJECT_DIR
 from net_assistant.knowledge import load_knowledge
 from net_assistant.model import ensure_model
@@ -105,6 +106,7 @@ def chat(assistant: Assistant, request: pytest.FixtureRequest) -> Chat:
 # --- traceability of what the assistant says --------------------------------------------------
 
 DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+WORDING = CitationWording.from_responses(DOMAIN["responses"])
 # The assistant's own sentences that an answer may put around the quoted passages.
 FRAMING_RESPONSES = ("utter_not_covered_lead", "utter_care_team_knows_more", "utter_applies_to_you")
 _FRAMING = [
@@ -127,7 +129,7 @@ def assert_traceable(text: str, metadata: Dict[str, Any]) -> None:
     quoted = quoted_part(text)
     if metadata.get("patient_quote"):
         quote = next(q for q in knowledge.quotes if q.id == metadata["patient_quote"])
-        assert quoted == quote.labelled_text and knowledge.is_traceable(quote.text), text
+        assert quoted == quote_text(quote, WORDING) and knowledge.is_traceable(quote.text), text
         return
     assert metadata["passages"], metadata
     assert quoted == "\n\n".join(knowledge.passage(i).text for i in metadata["passages"]), text

@@ -6,8 +6,10 @@ from typing import Iterator, List, Optional, Tuple
 import pytest
 
 from net_assistant.answers import Answer, Answerer, load_answerer
+from net_assistant.citations import answer_text, citation_text
 from net_assistant.knowledge import MAX_ANSWER_CHARS, load_knowledge
 from net_assistant.terminology import load_terminology
+from tests.conftest import WORDING
 
 TERMINOLOGY = load_terminology()
 TOPICS = list(TERMINOLOGY.treatments)
@@ -49,10 +51,8 @@ def test_every_answer_quotes_the_sources_whole_and_fits_a_chat_bubble(answerer: 
         where = (topic, aspect, message)
         count += 1
         assert answer.passage_ids, where
-        quoted = answer.quote.text if answer.quote else answer.text
-        assert kb.is_traceable(quoted), where
+        assert kb.is_traceable(answer.text), where
         assert len(answer.text) <= MAX_ANSWER_CHARS, where
-        assert answer.full_text == f"{answer.text}\n\n{answer.citation}"
     assert count > len(TOPICS) * 50
 
 
@@ -88,9 +88,11 @@ def test_answers_cite_every_source_and_section_they_quote(answerer: Answerer) ->
         sources = [kb.passage(passage_id).source for passage_id in answer.passage_ids]
         grouped = [s for index, s in enumerate(sources) if index == 0 or s != sources[index - 1]]
         assert grouped == list(answer.sources)
+        citation = citation_text(answer.cited, WORDING)
         for passage_id in answer.passage_ids:
-            assert f"“{kb.passage(passage_id).section}”" in answer.citation
-        assert answer.citation.startswith("Source: " if len(answer.sources) == 1 else "Sources: ")
+            assert f"“{kb.passage(passage_id).section}”" in citation
+        assert citation.startswith("Source: " if len(answer.sources) == 1 else "Sources: ")
+        assert [name for name, _ in answer.cited] == [kb.source(s).name for s in answer.sources]
 
 
 def test_unknown_ids_are_a_programming_error(answerer: Answerer) -> None:
@@ -119,7 +121,7 @@ def test_patient_words_answer_what_they_speak_of(answerer: Answerer) -> None:
     answer = ask(answerer, "treatment_options",
                  "my specialist says he is not prescribing anything, am I not being treated?")
     assert answer.quote is not None and answer.quote.id == "helen-observation-is-treatment"
-    assert answer.text.startswith("A patient's experience")
+    assert answer_text(answer, WORDING).startswith("A patient's experience")
 
 
 def test_observation_is_answered_in_a_patients_words(answerer: Answerer) -> None:
@@ -189,7 +191,8 @@ def test_treatment_options_list_the_treatments_and_say_to_consult_a_doctor(
 def test_prrt_keeps_where_each_source_puts_it(answerer: Answerer) -> None:
     answer = ask(answerer, "prrt", "what is prrt")
     assert "used to manage NETs" in answer.text
-    assert "Treatments under development > Radionuclide therapy (PRRT)" in answer.citation
+    assert "Treatments under development > Radionuclide therapy (PRRT)" in citation_text(
+        answer.cited, WORDING)
     under_development = ask(answerer, "treatments_under_development", "new treatments")
     assert "not yet approved" in under_development.text
 

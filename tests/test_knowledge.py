@@ -8,6 +8,7 @@ from typing import Callable
 import pytest
 import yaml
 
+from net_assistant.citations import citation_text, quote_text
 from net_assistant.content import CONTENT_DIR, ContentError
 from net_assistant.knowledge import (
     KNOWLEDGE_FILE,
@@ -16,6 +17,7 @@ from net_assistant.knowledge import (
     load_knowledge,
 )
 from net_assistant.terminology import load_terminology
+from tests.conftest import WORDING
 
 IPSEN = "ipsen-treatment-options"
 CANCER_CARE = "cancer-care-treatment"
@@ -96,8 +98,9 @@ def test_patient_quotes_are_labelled_and_never_part_of_an_answer(kb: KnowledgeBa
     quotes = list(kb.quotes)
     assert {quote.person for quote in quotes} >= {"Helen, Living with NETs"}
     for quote in quotes:
-        assert quote.full_text.startswith("A patient's experience")
-        assert quote.person in quote.full_text and "Source:" in quote.full_text
+        labelled = quote_text(quote, WORDING)
+        assert labelled.startswith("A patient's experience") and quote.person in labelled
+        assert citation_text(kb.cited([quote]), WORDING).startswith("Source: ")
     for passage in kb.passages:
         assert not any(quote.text[:60] in passage.text for quote in quotes)
 
