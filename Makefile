@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/net-assistant
 SPACY_PIPELINE := build/spacy_net_en/meta.json
 WIDGET_VENDOR := web/widget/vendor/socket.io.min.js
 PYTHON_3_10 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
@@ -18,22 +19,35 @@ export PYTHONDONTWRITEBYTECODE := 1
 	report retention bench-report
 
 help:
-	@echo "make run    - set up, train if the data changed, start the assistant"
-	@echo "make test   - set up and run the whole test suite"
-	@echo "make check  - lint (ruff) and the tests that need no model, server or browser (< 1 min)"
-	@echo "make shell  - chat with the assistant in the terminal"
-	@echo "make eval   - end-to-end evaluation on the held-out sets (answers as the person sees them)"
-	@echo "make report - the editors' report from the stored conversations (build/reports/)"
-	@echo "make retention DAYS=N - delete conversations (and reports) older than N days"
-	@echo "make setup  - create .venv from requirements.lock and build the spaCy pipeline"
-	@echo "make train / validate / bench / bench-report / test-browser / lock / clean - see README"
+	@echo "The project's verbs (each wraps a command of .venv/bin/net-assistant, see README):"
+	@echo "  make run      - set up, train if the data changed, start the assistant"
+	@echo "  make test     - set up and run the whole test suite"
+	@echo "  make check    - ruff, mypy and the tests that need no model, server or browser (< 2 min)"
+	@echo "  make shell    - chat with the assistant in the terminal"
+	@echo "  make eval     - end-to-end evaluation on the held-out sets (ARGS=--show-errors)"
+	@echo "  make bench    - response times over REST"
+	@echo "  make report   - the editors' report from the stored conversations (build/reports/)"
+	@echo "  make retention DAYS=N - delete conversations (and reports) older than N days"
+	@echo "  make bench-report - the report's time and memory on 100,000 synthetic conversations"
+	@echo "  make setup    - create .venv from requirements.lock, install the project, build spaCy"
+	@echo "  make train    - train the model if its inputs changed"
+	@echo "  make validate - Rasa's consistency checks over domain, rules and training data"
+	@echo "  make test-browser - only the browser tests (Chromium)"
+	@echo "  make browser-deps - install Debian's chromium (apt-get)"
+	@echo "  make lock     - regenerate requirements.lock from requirements.in"
+	@echo "  make clean    - remove build output, models and stored conversations"
 
-setup: $(VENV)/.installed $(SPACY_PIPELINE) $(WIDGET_VENDOR)
+setup: $(VENV)/.installed $(CLI) $(SPACY_PIPELINE) $(WIDGET_VENDOR)
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON_3_10)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
 	test -x $(PY) || "$(PYTHON_3_10)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+# The project itself, editable and without dependencies (the lock has them): `net-assistant`.
+$(CLI): $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(SPACY_PIPELINE): $(VENV)/.installed content/terminology.yml net_assistant/nlp.py net_assistant/terminology.py
@@ -49,10 +63,10 @@ browser-deps:
 	scripts/install_browser_deps.sh
 
 train: setup
-	$(PY) -m net_assistant.model
+	$(CLI) train
 
 run: setup
-	$(PY) -m net_assistant.servers
+	$(CLI) run
 
 test: setup browser-deps
 	$(PY) -m pytest
@@ -65,7 +79,7 @@ test-browser: setup browser-deps
 	$(PY) -m pytest -m browser tests/e2e
 
 shell: setup
-	$(PY) -m net_assistant.servers shell
+	$(CLI) shell
 
 validate: setup
 	$(PY) -m rasa data validate --fail-on-warnings
@@ -81,19 +95,19 @@ clean:
 	rm -rf build models var .pytest_cache
 
 eval: setup
-	$(PY) -m net_assistant.evaluation
+	$(CLI) eval $(ARGS)
 
 bench: setup
-	$(PY) -m net_assistant.benchmark
+	$(CLI) bench
 
 # The editors' report: build/reports/report-YYYY-MM-DD.html from the tracker store.
 report: setup
-	$(PY) -m net_assistant.report
+	$(CLI) report
 
 # Delete conversations whose last message is older than DAYS days (default: $$RETENTION_DAYS).
 retention: setup
-	$(PY) -m net_assistant.retention $(if $(DAYS),--days $(DAYS))
+	$(CLI) retention $(if $(DAYS),--days $(DAYS))
 
 # The report's time and memory on 100,000 synthetic conversations (kept in build/bench/).
 bench-report: setup
-	$(PY) -m net_assistant.report.benchmark
+	$(CLI) bench-report
