@@ -73,6 +73,7 @@ test: setup browser-deps
 
 check: setup
 	$(VENV)/bin/ruff check net_assistant actions tests
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -m "not slow and not browser"
 
 test-browser: setup browser-deps

@@ -38,7 +38,7 @@ def likeliest_suggestions(ranking: Iterable[Dict[str, Any]], domain: Dict[str, A
                           count: int = 2) -> List[Dict[str, str]]:
     """Buttons for the ``count`` highest-ranked intents that can be offered as a guess."""
     titles = suggestion_titles(domain)
-    names = [entry.get("name") for entry in ranking if entry.get("name") in titles]
+    names = [str(entry["name"]) for entry in ranking if entry.get("name") in titles]
     return [{"title": titles[name], "payload": intent_payload(name)} for name in names[:count]]
 
 

@@ -27,6 +27,6 @@ class ActionSmalltalk(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         events = open_turn(dispatcher, tracker)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         dispatcher.utter_message(response=RESPONSES.get(intent, "utter_how_can_i_help"))
         return events

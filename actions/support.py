@@ -146,7 +146,7 @@ class ActionSpecialistCentre(_UsesDirectory, Action):
         finder = hand_off.centre_finder
         finder_opening = response_text(domain, "utter_centre_finder")
         paragraphs = [f"{finder_opening}\n{_line(finder)}"]
-        if hand_off.national:
+        if hand_off.national and hand_off.country is not None:
             country = hand_off.country.in_sentence
             lines = "\n".join(_line(org) for org in hand_off.national)
             opening = response_text(domain, "utter_centre_group", country=country)

@@ -95,8 +95,8 @@ class Answerer:
             for word, canonical in knowledge.terminology.word_equivalents.items()
         }
         # Each passage's and quote's words, computed once: ranking reads them for every message.
-        self.documents = {c.id: self._words_of_candidate(c)
-                          for c in (*knowledge.passages, *knowledge.quotes)}
+        candidates: List[Candidate] = [*knowledge.passages, *knowledge.quotes]
+        self.documents = {c.id: self._words_of_candidate(c) for c in candidates}
         count = len(self.documents)
         frequency: Dict[str, int] = {}
         for words in self.documents.values():

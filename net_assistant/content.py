@@ -33,7 +33,7 @@ def load_yaml(name: str, content_dir: Path = CONTENT_DIR) -> Dict[str, Any]:
     return data
 
 
-def require(condition: bool, where: str, message: str) -> None:
+def require(condition: object, where: str, message: str) -> None:
     """Raise a :class:`ContentError` saying ``where`` and what is wrong unless ``condition``."""
     if not condition:
         raise ContentError(f"{where}: {message}")

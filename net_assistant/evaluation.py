@@ -25,13 +25,14 @@ from net_assistant.heldout import (
     ESCALATION,
     FALLBACK,
     GENERAL_CATEGORIES,
+    LABELLED_SET_DIRS,
     Case,
     Dialogue,
+    Expected,
     first_set,
-    real_questions,
-    LABELLED_SET_DIRS,
     labelled_dialogues,
     labelled_set,
+    real_questions,
 )
 
 COUNTS = {"messages", "dialogues", "left_out_as_training"}  # figures that are counts
@@ -65,7 +66,8 @@ class Outcome:
     @property
     def passage_right(self) -> bool:
         answered = set(self.metadata.get("passages") or ())
-        return self.right and bool(answered & set(self.case.expected.passages))
+        expected = self.case.expected
+        return expected is not None and self.right and bool(answered & set(expected.passages))
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,12 @@ def _share(hits: Iterable[bool]) -> Optional[float]:
     return sum(hits) / len(hits) if hits else None
 
 
+def _expected(outcome: Outcome) -> Expected:
+    """What a judged outcome should have shown (unjudged ones are left out before this)."""
+    assert outcome.case.expected is not None
+    return outcome.case.expected
+
+
 def figures(outcomes: Sequence[Outcome], dialogues: Sequence[DialogueOutcome] = ()) -> Dict:
     """The figures issue #9 asks for, over one set."""
     judged = [o for o in outcomes if o.case.expected is not None]
@@ -141,9 +149,9 @@ def figures(outcomes: Sequence[Outcome], dialogues: Sequence[DialogueOutcome] = 
     def of(*categories: str) -> List[Outcome]:
         return [o for o in judged if o.case.category in categories]
 
-    answerable = [o for o in judged if o.case.expected.kind == ANSWER]
+    answerable = [o for o in judged if _expected(o).kind == ANSWER]
     # Only a set labelled with passages says which questions the sources answer.
-    covered = [o for o in answerable if o.case.expected.passages and not o.case.expected.not_covered]
+    covered = [o for o in answerable if _expected(o).passages and not _expected(o).not_covered]
     return {
         "messages": len(outcomes),
         "intent_accuracy": _share(
@@ -151,7 +159,7 @@ def figures(outcomes: Sequence[Outcome], dialogues: Sequence[DialogueOutcome] = 
         ),
         "answer_accuracy": _share(o.right for o in judged),
         "treatment_answer_accuracy": _share(o.right for o in answerable),
-        "passage_accuracy": _share(o.passage_right for o in answerable if o.case.expected.passages),
+        "passage_accuracy": _share(o.passage_right for o in answerable if _expected(o).passages),
         "not_covered_on_answerable": _share(_says_not_covered(o.metadata) for o in covered),
         "personal_recall": _share(o.right for o in of("personal")),
         "false_escalation": _share(
@@ -212,8 +220,8 @@ def report(name: str, results: Mapping[str, Any], outcomes: Sequence[Outcome],
 
 
 def _shown(kind: Optional[str], topics: Iterable[Optional[str]]) -> str:
-    topics = [t for t in topics if t]
-    return f"{kind}:{'/'.join(topics)}" if kind == ANSWER and topics else str(kind)
+    named = [t for t in topics if t]
+    return f"{kind}:{'/'.join(named)}" if kind == ANSWER and named else str(kind)
 
 
 async def _evaluate(model: Path, sets: Dict[str, List[Case]], dialogues: List[Dialogue]) -> Dict:

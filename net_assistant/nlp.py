@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from net_assistant.content import PROJECT_DIR
 from net_assistant.terminology import (
@@ -26,7 +27,7 @@ from net_assistant.terminology import (
 PIPELINE_DIR = PROJECT_DIR / "build" / "spacy_net_en"
 
 
-def ruler_patterns(terminology: Terminology) -> List[Dict[str, str]]:
+def ruler_patterns(terminology: Terminology) -> List[Dict[str, Any]]:
     """One phrase pattern per term; the pattern id is the canonical treatment or aspect id."""
     patterns = []
     for label, entries in (
@@ -42,7 +43,8 @@ def build_pipeline(terminology: Terminology) -> Language:
     """Blank English + lookup lemmatizer + entity ruler for the terminology."""
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler: EntityRuler = nlp.add_pipe(  # type: ignore[assignment]
+        "entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     nlp.initialize()
     # spaCy 3.4's initialize() empties the entity ruler, so its patterns come afterwards.
     ruler.add_patterns(ruler_patterns(terminology))
@@ -67,7 +69,7 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.output)
     print(f"Built spaCy pipeline {nlp.pipe_names} with "
-          f"{len(nlp.get_pipe('entity_ruler'))} patterns in {args.output}")
+          f"{len(nlp.get_pipe('entity_ruler'))} patterns in {args.output}")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
