@@ -1,6 +1,6 @@
 """Our NLU components, the only Rasa-facing code of the understanding (see config.yml).
 
-- ``MessageLengthLimit`` (first): cuts over-long messages for the classifier.
+- ``MessageLengthLimit`` (first): bounds what every later component reads (net_assistant.limits).
 - After DIET and the ``FallbackClassifier``, three ``IntentCorrector`` components, in order:
   ``NamedTreatmentConfirmation`` keeps an unsure treatment guess that the message names;
   ``LanguageIdentifier`` labels a message in another language; ``SafetyRuleLayer`` has the last
@@ -32,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from net_assistant.contract import LANGUAGE_KEY, PERSONAL_CONTEXT_KEY, SAFETY_RULE_KEY
+from net_assistant.limits import bound_text
 from net_assistant.languages import Languages, load_languages
 from net_assistant.terminology import (
     ASPECT_LABEL,
@@ -68,11 +69,6 @@ SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
 PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-# Longer messages are cut to this many characters before the NLU reads them: the classifier's
-# cost grows with the square of the length (100,000 characters took ~50 s), and no question
-# needs more. The safety rules still read the whole message (ORIGINAL_TEXT_KEY).
-MAX_MESSAGE_CHARS = 2000
-ORIGINAL_TEXT_KEY = "original_text"
 
 
 class IntentCorrector(GraphComponent, IntentClassifier):
@@ -131,8 +127,6 @@ class SafetyRuleLayer(IntentCorrector):
         """Reuses the doc ``SpacyNLP`` made when it is usable; ``assess`` re-parses otherwise."""
         if not message.get(TEXT):
             return None
-        if message.get(ORIGINAL_TEXT_KEY):  # cut short for the classifier: read it all
-            return self.rules.assess(message.get(ORIGINAL_TEXT_KEY))
         doc = message.get(SPACY_DOCS[TEXT])
         return self.rules.assess(doc if doc is not None else message.get(TEXT))
 
@@ -272,11 +266,8 @@ class NamedTreatmentConfirmation(IntentCorrector):
         return None
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
-class MessageLengthLimit(GraphComponent):
-    """Keeps an over-long message from tying up the server; first in the pipeline."""
+class _TextRewriter(GraphComponent):
+    """A component that rewrites each message's text before the rest of the pipeline reads it."""
 
     @classmethod
     def create(
@@ -285,7 +276,7 @@ class MessageLengthLimit(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> MessageLengthLimit:
+    ) -> _TextRewriter:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -294,7 +285,22 @@ class MessageLengthLimit(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if len(text) > MAX_MESSAGE_CHARS:
-                message.set(ORIGINAL_TEXT_KEY, text)
-                message.set(TEXT, text[:MAX_MESSAGE_CHARS])
+            rewritten = self.rewrite(text)
+            if rewritten != text:
+                message.set(TEXT, rewritten)
         return messages
+
+    def rewrite(self, text: str) -> str:
+        raise NotImplementedError
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class MessageLengthLimit(_TextRewriter):
+    """Bounds the cost of one message for every later component, the safety rules included
+    (net_assistant.limits): the channels refuse longer messages before the NLU sees them, so
+    this only cuts what reaches the NLU some other way (the HTTP API, ``rasa shell``)."""
+
+    def rewrite(self, text: str) -> str:
+        return bound_text(text)
