@@ -1,6 +1,7 @@
 """Shared fixtures: a model trained once per test run, and the assistant's real servers."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -96,10 +97,16 @@ class Turn:
         return self.metadata[-1][key]
 
 
+def sender_id(name: str) -> str:
+    """A REST sender id (net_assistant.sessions.REST_SENDER) unique to ``name``."""
+    digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', name)[:40]}-{digest}-{os.getpid()}"
+
+
 @pytest.fixture
 def chat(assistant: Assistant, request: pytest.FixtureRequest) -> Chat:
     """A fresh conversation with a sender id unique to the test."""
-    return Chat(assistant.rasa_url, f"{request.node.name}-{os.getpid()}")
+    return Chat(assistant.rasa_url, sender_id(request.node.name))
 
 
 # --- traceability of what the assistant says --------------------------------------------------

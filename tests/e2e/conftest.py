@@ -186,8 +186,22 @@ class WidgetPage:
         """{name: contrast ratio} of (name, CSS selector, pseudo-element) triples; None if absent."""
         return self.page.evaluate(CONTRAST_JS, [list(element) for element in elements])
 
-    def session_requests(self) -> List[str]:
-        return [data["session_id"] for name, data in self.sent if name == "session_request"]
+    def session_requests(self) -> List[Optional[str]]:
+        """The ids the page asked for (None: "issue me one")."""
+        return [(data or {}).get("session_id") for name, data in self.sent
+                if name == "session_request"]
+
+    def confirmed_sessions(self) -> List[str]:
+        """The session ids the server confirmed (it issues them), in order."""
+        return [data for name, data in self.received if name == "session_confirm"]
+
+    def wait_for_stored_session(self, other_than: Optional[str] = None) -> str:
+        """The session id in storage once the server has confirmed one (not ``other_than``)."""
+        self.page.wait_for_function(
+            """(old) => Object.keys(localStorage).some(key => key.startsWith("netWidget:session:")
+                        && JSON.parse(localStorage.getItem(key)) !== old)""", arg=other_than)
+        return self.stored_session_id()
+
 
     def stored_session_id(self) -> Optional[str]:
         return self.page.evaluate(
