@@ -1,6 +1,9 @@
 """Our NLU components, the only Rasa-facing code of the understanding (see config.yml).
 
-- ``MessageLengthLimit`` (first): bounds what every later component reads (net_assistant.limits).
+- ``TypedCommandGuard`` (first): a typed message that starts with "/" is read as text, not as
+  an intent with entities that skips the classifier and the safety rules; only the exact
+  payloads of our quick-reply buttons keep Rasa's "/intent{...}" reading.
+- ``MessageLengthLimit``: bounds what every later component reads (net_assistant.limits).
 - After DIET and the ``FallbackClassifier``, three ``IntentCorrector`` components, in order:
   ``NamedTreatmentConfirmation`` keeps an unsure treatment guess that the message names;
   ``LanguageIdentifier`` labels a message in another language; ``SafetyRuleLayer`` has the last
@@ -31,7 +34,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from net_assistant.contract import LANGUAGE_KEY, PERSONAL_CONTEXT_KEY, SAFETY_RULE_KEY
+from net_assistant.contract import (
+    LANGUAGE_KEY,
+    PERSONAL_CONTEXT_KEY,
+    SAFETY_RULE_KEY,
+    is_quick_reply_payload,
+)
 from net_assistant.limits import bound_text
 from net_assistant.languages import Languages, load_languages
 from net_assistant.terminology import (
@@ -69,6 +77,9 @@ SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
 PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# Rasa reads a message starting with this as "/intent{entities}" (RegexMessageHandler, last in
+# the NLU graph, after the safety layer).
+INTENT_MESSAGE_PREFIX = "/"
 
 
 class IntentCorrector(GraphComponent, IntentClassifier):
@@ -292,6 +303,22 @@ class _TextRewriter(GraphComponent):
 
     def rewrite(self, text: str) -> str:
         raise NotImplementedError
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class TypedCommandGuard(_TextRewriter):
+    """Keeps people from typing intents: "/greet", "/inform_country{...}" are read as text, so
+    the classifier and the safety rules see every message a person wrote. The exact payloads of
+    our quick-reply buttons (net_assistant.contract.is_quick_reply_payload) stay commands: they
+    carry no free text, and pressing a button must keep working on every channel."""
+
+    def rewrite(self, text: str) -> str:
+        stripped = text.strip()
+        if not stripped.startswith(INTENT_MESSAGE_PREFIX) or is_quick_reply_payload(stripped):
+            return text
+        return stripped.lstrip(INTENT_MESSAGE_PREFIX)
 
 
 @DefaultV1Recipe.register(

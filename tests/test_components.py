@@ -308,6 +308,34 @@ def test_a_message_of_normal_length_is_left_alone(context: Dict) -> None:
     assert message.get(TEXT) == "what is PRRT?"
 
 
+@pytest.mark.parametrize("typed, read_as", [
+    ("/greet", "greet"),
+    ('/inform_country{"country":"x"}', 'inform_country{"country":"x"}'),
+    ("  //emergency@1.0", "emergency@1.0"),
+    ('/ask_prrt{"aspect": "I want to end it all"}', 'ask_prrt{"aspect": "I want to end it all"}'),
+    ('/ask_prrt{"aspect":"how_given"}', 'ask_prrt{"aspect":"how_given"}'),  # not our spelling
+])
+def test_a_typed_intent_is_read_as_text(context: Dict, typed: str, read_as: str) -> None:
+    from net_assistant.components import TypedCommandGuard
+
+    message = Message({TEXT: typed})
+    TypedCommandGuard.create({}, **context).process([message])
+    assert message.get(TEXT) == read_as
+
+
+@pytest.mark.parametrize("payload", [
+    "/ask_prrt", '/ask_prrt{"aspect": "how_given"}', "/out_of_scope",
+    '/ask_followup{"treatment": "prrt", "aspect": "goal"}', "what is /ask_prrt?",
+])
+def test_quick_reply_payloads_and_ordinary_text_are_left_alone(context: Dict,
+                                                               payload: str) -> None:
+    from net_assistant.components import TypedCommandGuard
+
+    message = Message({TEXT: payload})
+    TypedCommandGuard.create({}, **context).process([message])
+    assert message.get(TEXT) == payload
+
+
 # --- an unsure guess that the message's own treatment name confirms ----------------------------
 
 
