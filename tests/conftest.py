@@ -27,16 +27,37 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+def demo_page_port() -> int:
+    """Where the browser tests serve the demo page: the one origin the servers allow."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
+              demo_page_port: int) -> Iterator[Assistant]:
     """The real action server and Rasa server (REST + Socket.IO) on free local ports."""
     workdir = tmp_path_factory.mktemp("assistant")
     with open(workdir / "servers.log", "w") as log:
         running = start_assistant(
             rasa_port=free_port(), action_port=free_port(),
             tracker_db=workdir / "tracker.db", interface="127.0.0.1", log=log,
+            cors_origins=[f"http://127.0.0.1:{demo_page_port}"],
         )
         yield running
         running.stop()
+
+
+def listening_hosts(port: int) -> List[str]:
+    """The local addresses that listen on ``port`` (Linux /proc/net/tcp, IPv4 and IPv6)."""
+    hosts = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as file:
+            for line in file.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.rsplit(":", 1)
+                if state == "0A" and int(hex_port, 16) == port:
+                    hosts.append(address)
+    return hosts
 
 
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:

@@ -202,7 +202,6 @@ class WidgetPage:
                         && JSON.parse(localStorage.getItem(key)) !== old)""", arg=other_than)
         return self.stored_session_id()
 
-
     def stored_session_id(self) -> Optional[str]:
         return self.page.evaluate(
             """() => Object.keys(localStorage)
@@ -223,12 +222,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def web_url() -> Iterator[str]:
-    """The demo page, served from web/ as `make run` serves it (a plain static server)."""
+def web_url(demo_page_port: int) -> Iterator[str]:
+    """The demo page, served from web/ as `make run` serves it (a plain static server), on the
+    one origin the servers allow (NET_CORS_ORIGINS)."""
     if not (WEB_DIR / "widget" / "vendor" / "socket.io.min.js").exists():
         pytest.fail(f"socket.io-client is not vendored into web/widget/vendor: {SETUP_HINT}")
     handler = functools.partial(_QuietHandler, directory=str(WEB_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", demo_page_port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
