@@ -1,6 +1,9 @@
 """Our NLU components, the only Rasa-facing code of the understanding (see config.yml).
 
-- ``MessageLengthLimit`` (first): cuts over-long messages for the classifier.
+- ``TypedCommandGuard`` (first): a typed message that starts with "/" is read as text, not as
+  an intent with entities that skips the classifier and the safety rules; only the exact
+  payloads of our quick-reply buttons keep Rasa's "/intent{...}" reading.
+- ``MessageLengthLimit``: bounds what every later component reads (net_assistant.limits).
 - After DIET and the ``FallbackClassifier``, three ``IntentCorrector`` components, in order:
   ``NamedTreatmentConfirmation`` keeps an unsure treatment guess that the message names;
   ``LanguageIdentifier`` labels a message in another language; ``SafetyRuleLayer`` has the last
@@ -31,7 +34,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from net_assistant.contract import LANGUAGE_KEY, PERSONAL_CONTEXT_KEY, SAFETY_RULE_KEY
+from net_assistant.contract import (
+    LANGUAGE_KEY,
+    PERSONAL_CONTEXT_KEY,
+    SAFETY_RULE_KEY,
+    is_quick_reply_payload,
+)
+from net_assistant.limits import bound_text
 from net_assistant.languages import Languages, load_languages
 from net_assistant.terminology import (
     ASPECT_LABEL,
@@ -68,11 +77,9 @@ SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
 PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-# Longer messages are cut to this many characters before the NLU reads them: the classifier's
-# cost grows with the square of the length (100,000 characters took ~50 s), and no question
-# needs more. The safety rules still read the whole message (ORIGINAL_TEXT_KEY).
-MAX_MESSAGE_CHARS = 2000
-ORIGINAL_TEXT_KEY = "original_text"
+# Rasa reads a message starting with this as "/intent{entities}" (RegexMessageHandler, last in
+# the NLU graph, after the safety layer).
+INTENT_MESSAGE_PREFIX = "/"
 
 
 class IntentCorrector(GraphComponent, IntentClassifier):
@@ -131,8 +138,6 @@ class SafetyRuleLayer(IntentCorrector):
         """Reuses the doc ``SpacyNLP`` made when it is usable; ``assess`` re-parses otherwise."""
         if not message.get(TEXT):
             return None
-        if message.get(ORIGINAL_TEXT_KEY):  # cut short for the classifier: read it all
-            return self.rules.assess(message.get(ORIGINAL_TEXT_KEY))
         doc = message.get(SPACY_DOCS[TEXT])
         return self.rules.assess(doc if doc is not None else message.get(TEXT))
 
@@ -272,11 +277,8 @@ class NamedTreatmentConfirmation(IntentCorrector):
         return None
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
-class MessageLengthLimit(GraphComponent):
-    """Keeps an over-long message from tying up the server; first in the pipeline."""
+class _TextRewriter(GraphComponent):
+    """A component that rewrites each message's text before the rest of the pipeline reads it."""
 
     @classmethod
     def create(
@@ -285,7 +287,7 @@ class MessageLengthLimit(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> MessageLengthLimit:
+    ) -> _TextRewriter:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -294,7 +296,38 @@ class MessageLengthLimit(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if len(text) > MAX_MESSAGE_CHARS:
-                message.set(ORIGINAL_TEXT_KEY, text)
-                message.set(TEXT, text[:MAX_MESSAGE_CHARS])
+            rewritten = self.rewrite(text)
+            if rewritten != text:
+                message.set(TEXT, rewritten)
         return messages
+
+    def rewrite(self, text: str) -> str:
+        raise NotImplementedError
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class TypedCommandGuard(_TextRewriter):
+    """Keeps people from typing intents: "/greet", "/inform_country{...}" are read as text, so
+    the classifier and the safety rules see every message a person wrote. The exact payloads of
+    our quick-reply buttons (net_assistant.contract.is_quick_reply_payload) stay commands: they
+    carry no free text, and pressing a button must keep working on every channel."""
+
+    def rewrite(self, text: str) -> str:
+        stripped = text.strip()
+        if not stripped.startswith(INTENT_MESSAGE_PREFIX) or is_quick_reply_payload(stripped):
+            return text
+        return stripped.lstrip(INTENT_MESSAGE_PREFIX)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class MessageLengthLimit(_TextRewriter):
+    """Bounds the cost of one message for every later component, the safety rules included
+    (net_assistant.limits): the channels refuse longer messages before the NLU sees them, so
+    this only cuts what reaches the NLU some other way (the HTTP API, ``rasa shell``)."""
+
+    def rewrite(self, text: str) -> str:
+        return bound_text(text)

@@ -9,7 +9,8 @@ so adding a treatment is a checked edit (see README, "Adding a treatment").
 from __future__ import annotations
 
 import json
-from typing import Dict, FrozenSet, Tuple
+import re
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from net_assistant.terminology import load_terminology
 
@@ -81,3 +82,49 @@ def country_question_interruptions() -> Dict[str, str]:
 def intent_payload(intent: str, **entities: str) -> str:
     """A quick-reply payload that Rasa reads as ``intent`` with ``entities`` (``/intent{...}``)."""
     return f"/{intent}{json.dumps(entities) if entities else ''}"
+
+
+# What a quick-reply button may ask for. Rasa reads any message that starts with "/" as an
+# intent with entities and skips the classifier and the safety rules, so a message is read that
+# way only when it is exactly a payload one of our buttons could carry; anything else that
+# starts with "/" is read as text (net_assistant.components.TypedCommandGuard).
+_PLAIN_QUICK_REPLIES = frozenset({OUT_OF_SCOPE, PERSONAL, SUPPORT_GROUPS, SPECIALIST_CENTRE})
+_PAYLOAD = re.compile(r"/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?", re.S)
+
+
+def is_quick_reply_payload(text: str) -> bool:
+    """Whether ``text`` is exactly a payload our buttons send (``intent_payload`` output for an
+    offered intent, with known treatment and aspect ids only)."""
+    match = _PAYLOAD.fullmatch(text)
+    if match is None:
+        return False
+    entities = _entities(match.group("entities"))
+    if entities is None or text != intent_payload(match.group("intent"), **entities):
+        return False
+    return _may_offer(match.group("intent"), entities)
+
+
+def _entities(raw: Optional[str]) -> Optional[Dict[str, Any]]:
+    if raw is None:
+        return {}
+    try:
+        entities = json.loads(raw)
+    except ValueError:
+        return None
+    return entities if isinstance(entities, dict) and entities else None
+
+
+def _may_offer(intent: str, entities: Dict[str, Any]) -> bool:
+    terminology = load_terminology()
+    if intent in {treatment.intent for treatment in terminology.treatments.values()}:
+        allowed = {"aspect"}
+    elif intent == FOLLOW_UP:
+        allowed = {"treatment", "aspect"}
+    elif intent in _PLAIN_QUICK_REPLIES:
+        allowed = set()
+    else:
+        return False
+    known: Dict[str, Mapping[str, Any]] = {"treatment": terminology.treatments,
+                                           "aspect": terminology.aspects}
+    return all(name in allowed and isinstance(value, str) and value in known[name]
+               for name, value in entities.items())

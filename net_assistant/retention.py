@@ -37,6 +37,7 @@ from net_assistant.conversation_store import (
     stream_events,
 )
 from net_assistant.report import REPORT_PREFIX, REPORTS_DIR
+from net_assistant.sessions import SESSION_ID, SessionIds
 
 SECONDS_PER_DAY = 86400
 RETENTION_ENV = "RETENTION_DAYS"
@@ -179,6 +180,14 @@ def _env_days(parser: argparse.ArgumentParser) -> Optional[float]:
         parser.error(f"{RETENTION_ENV} must be a number of days, not {value!r}")
 
 
+def tracker_id(sender: str) -> str:
+    """The stored id of a conversation: a widget's session id (``<random>.<signature>``, as
+    the person finds it in their browser) is stored as ``socketio:<random>``."""
+    if SESSION_ID.fullmatch(sender):
+        return SessionIds.tracker_id(sender)
+    return sender
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     verb = "Would delete" if args.dry_run else "Deleted"
@@ -190,7 +199,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 when = datetime.fromtimestamp(last, tz=timezone.utc).isoformat(timespec="minutes")
                 print(f"{sender}\tlast message {when}\t{count} matching message(s)")
         elif args.sender is not None:
-            done = delete_sender(engine, args.sender, args.dry_run)
+            done = delete_sender(engine, tracker_id(args.sender), args.dry_run)
             print(f"{verb} {done.events} events of that sender id in the {describe(url)}."
                   if done.events else "No conversation with that sender id.")
         else:

@@ -23,6 +23,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from net_assistant.content import CONTENT_DIR, ContentError, load_yaml, require
+from net_assistant.limits import bound_text
 from net_assistant.nlp import load_pipeline
 
 SAFETY_RULES_FILE = "safety_rules.yml"
@@ -560,13 +561,15 @@ class SafetyRules:
         return all(_is_one_of(token, own if start <= token.i < end else alone) for token in doc)
 
     def _doc(self, text_or_doc: Union[str, Doc]) -> Doc:
-        """Reuse a parsed doc when it is already normalised and tagged, else parse afresh."""
-        if isinstance(text_or_doc, Doc):
-            normalised = normalise_text(text_or_doc.text)
-            if text_or_doc.text == normalised and _has_annotations(text_or_doc):
-                return text_or_doc
-            return self.nlp(normalised)
-        return self.nlp(normalise_text(text_or_doc))
+        """Reuse a parsed doc when it is already normalised and tagged, else parse afresh,
+        never more than a bounded text (net_assistant.limits: spaCy's cost can grow with the
+        square of the length, and one message must not freeze the others)."""
+        text = bound_text(text_or_doc.text if isinstance(text_or_doc, Doc) else text_or_doc)
+        normalised = normalise_text(text)
+        if isinstance(text_or_doc, Doc) and text_or_doc.text == normalised and _has_annotations(
+                text_or_doc):
+            return text_or_doc
+        return self.nlp(normalised)
 
 
 def _has_annotations(doc: Doc) -> bool:

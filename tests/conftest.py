@@ -1,6 +1,7 @@
 """Shared fixtures: a model trained once per test run, and the assistant's real servers."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -27,16 +28,37 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+def demo_page_port() -> int:
+    """Where the browser tests serve the demo page: the one origin the servers allow."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
+              demo_page_port: int) -> Iterator[Assistant]:
     """The real action server and Rasa server (REST + Socket.IO) on free local ports."""
     workdir = tmp_path_factory.mktemp("assistant")
     with open(workdir / "servers.log", "w") as log:
         running = start_assistant(
             rasa_port=free_port(), action_port=free_port(),
             tracker_db=workdir / "tracker.db", interface="127.0.0.1", log=log,
+            cors_origins=[f"http://127.0.0.1:{demo_page_port}"],
         )
         yield running
         running.stop()
+
+
+def listening_hosts(port: int) -> List[str]:
+    """The local addresses that listen on ``port`` (Linux /proc/net/tcp, IPv4 and IPv6)."""
+    hosts = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as file:
+            for line in file.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.rsplit(":", 1)
+                if state == "0A" and int(hex_port, 16) == port:
+                    hosts.append(address)
+    return hosts
 
 
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
@@ -97,10 +119,16 @@ class Turn:
         return self.metadata[-1][key]
 
 
+def sender_id(name: str) -> str:
+    """A REST sender id (net_assistant.sessions.REST_SENDER) unique to ``name``."""
+    digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', name)[:40]}-{digest}-{os.getpid()}"
+
+
 @pytest.fixture
 def chat(assistant: Assistant, request: pytest.FixtureRequest) -> Chat:
     """A fresh conversation with a sender id unique to the test."""
-    return Chat(assistant.rasa_url, f"{request.node.name}-{os.getpid()}")
+    return Chat(assistant.rasa_url, sender_id(request.node.name))
 
 
 # --- traceability of what the assistant says --------------------------------------------------

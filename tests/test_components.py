@@ -6,6 +6,7 @@ what the layer makes of it, which is the layer's whole contract.
 from __future__ import annotations
 
 import copy
+import time
 from typing import Dict, List, Optional, Tuple
 
 import pytest
@@ -270,27 +271,69 @@ def test_english_is_left_alone(language: LanguageIdentifier) -> None:
     assert message.get(INTENT)["name"] == "ask_prrt" and message.get(LANGUAGE_KEY) is None
 
 
-def test_an_over_long_message_is_cut_for_the_classifier_but_checked_whole(
+def test_an_over_long_message_is_cut_for_every_later_component(
         context: Dict, layer: SafetyRuleLayer) -> None:
-    from net_assistant.components import MAX_MESSAGE_CHARS, ORIGINAL_TEXT_KEY, MessageLengthLimit
+    from net_assistant.components import MessageLengthLimit
+    from net_assistant.limits import MAX_MESSAGE_CHARS
 
-    text = "tell me about surgery " * 200 + "I can't breathe"
+    text = "I can't breathe " + "tell me about surgery " * 200
     message = Message({TEXT: text})
     MessageLengthLimit.create({}, **context).process([message])
-    assert len(message.get(TEXT)) == MAX_MESSAGE_CHARS
-    assert message.get(ORIGINAL_TEXT_KEY) == text
+    assert message.get(TEXT) == text[:MAX_MESSAGE_CHARS]
     message.set(INTENT, {"name": "ask_surgery", "confidence": 0.9})
     message.set(INTENT_RANKING_KEY, [{"name": "ask_surgery", "confidence": 0.9}])
     layer.process([message])
     assert message.get(INTENT)["name"] == EMERGENCY_INTENT
 
 
+@pytest.mark.parametrize("hostile", ["?" * 16_000, "\U0001F600" * 10_000, "x" * 1_000_001])
+def test_no_text_makes_the_safety_layer_slow(context: Dict, layer: SafetyRuleLayer,
+                                             hostile: str) -> None:
+    """spaCy's tokenizer is quadratic in a run without spaces: 16,000 "?" took 20 s."""
+    from net_assistant.components import MessageLengthLimit
+
+    started = time.perf_counter()
+    message = Message({TEXT: hostile})
+    MessageLengthLimit.create({}, **context).process([message])
+    layer.process([message])  # the text, not a doc: the layer parses it itself
+    layer.rules.assess(hostile)  # and called directly on the whole text, too
+    assert time.perf_counter() - started < 2.0
+
+
 def test_a_message_of_normal_length_is_left_alone(context: Dict) -> None:
-    from net_assistant.components import ORIGINAL_TEXT_KEY, MessageLengthLimit
+    from net_assistant.components import MessageLengthLimit
 
     message = Message({TEXT: "what is PRRT?"})
     MessageLengthLimit.create({}, **context).process([message])
-    assert message.get(TEXT) == "what is PRRT?" and message.get(ORIGINAL_TEXT_KEY) is None
+    assert message.get(TEXT) == "what is PRRT?"
+
+
+@pytest.mark.parametrize("typed, read_as", [
+    ("/greet", "greet"),
+    ('/inform_country{"country":"x"}', 'inform_country{"country":"x"}'),
+    ("  //emergency@1.0", "emergency@1.0"),
+    ('/ask_prrt{"aspect": "I want to end it all"}', 'ask_prrt{"aspect": "I want to end it all"}'),
+    ('/ask_prrt{"aspect":"how_given"}', 'ask_prrt{"aspect":"how_given"}'),  # not our spelling
+])
+def test_a_typed_intent_is_read_as_text(context: Dict, typed: str, read_as: str) -> None:
+    from net_assistant.components import TypedCommandGuard
+
+    message = Message({TEXT: typed})
+    TypedCommandGuard.create({}, **context).process([message])
+    assert message.get(TEXT) == read_as
+
+
+@pytest.mark.parametrize("payload", [
+    "/ask_prrt", '/ask_prrt{"aspect": "how_given"}', "/out_of_scope",
+    '/ask_followup{"treatment": "prrt", "aspect": "goal"}', "what is /ask_prrt?",
+])
+def test_quick_reply_payloads_and_ordinary_text_are_left_alone(context: Dict,
+                                                               payload: str) -> None:
+    from net_assistant.components import TypedCommandGuard
+
+    message = Message({TEXT: payload})
+    TypedCommandGuard.create({}, **context).process([message])
+    assert message.get(TEXT) == payload
 
 
 # --- an unsure guess that the message's own treatment name confirms ----------------------------

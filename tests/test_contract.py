@@ -110,10 +110,45 @@ def test_payloads_are_json() -> None:
         '/ask_followup{"treatment": "prrt", "aspect": "how_given"}'
 
 
+def offered_payloads() -> Set[str]:
+    """Every "/" payload a button of the domain or of an action can carry."""
+    from actions import fallback, support, treatments
+
+    terminology = load_terminology()
+    buttons = [b for variations in DOMAIN["responses"].values() for v in variations
+               for b in v.get("buttons") or []]
+    buttons += fallback.likeliest_suggestions(
+        [{"name": name} for name in fallback.suggestion_titles()], count=100)
+    buttons.append(fallback.SOMETHING_ELSE)
+    for aspect in [None, *terminology.aspects]:
+        buttons += treatments.treatment_buttons(aspect)
+    for topic in terminology.treatments:
+        buttons += treatments.aspect_buttons(topic, None)
+    payloads = {b["payload"] for b in buttons} | {support.SUPPORT_GROUPS_PAYLOAD}
+    return {payload for payload in payloads if payload.startswith("/")}
+
+
+def test_every_payload_a_button_offers_is_read_as_a_quick_reply() -> None:
+    payloads = offered_payloads()
+    assert len(payloads) > 50, payloads  # treatments × aspects, follow-ups, hand-offs
+    assert not [p for p in payloads if not contract.is_quick_reply_payload(p)]
+
+
+def test_no_typed_intent_or_entity_passes_for_a_quick_reply() -> None:
+    for typed in ["/greet", "/emergency", "/inform_country", '/inform_country{"country": "x"}',
+                  "/nlu_fallback", "/restart", "/ask_prrt@0.99", "/ask_prrt ", " /ask_prrt",
+                  '/ask_prrt{"aspect": "I want to die"}', '/ask_prrt{"treatment": "surgery"}',
+                  '/ask_prrt{"aspect":"how_given"}', '/ask_prrt{"aspect": ["how_given"]}',
+                  '/ask_prrt{}', '/ask_followup{"treatment": "prrt", "aspect": "goal"} hi',
+                  '/ask_followup{"aspect": "goal", "aspect": "cost"}', "/", "",
+                  '/out_of_scope{"aspect": "goal"}', "/ask_prrt\n"]:
+        assert not contract.is_quick_reply_payload(typed), typed
+
+
 def test_nothing_in_the_domain_logic_imports_rasa() -> None:
     """net_assistant's logic must be usable without Rasa; only the adapters may import it."""
     adapters = {"components.py", "channels.py", "evaluation.py", "model.py", "servers.py",
-                "benchmark.py"}
+                "benchmark.py", "action_server.py"}
     for path in Path(PROJECT_DIR / "net_assistant").glob("*.py"):
         if path.name in adapters:
             continue

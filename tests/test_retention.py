@@ -16,8 +16,10 @@ import sqlalchemy as sa
 
 from net_assistant.report.synthetic import create_store, fill_store
 from net_assistant.retention import (
-    SECONDS_PER_DAY, delete_old_reports, delete_older_than, delete_sender, main, write_engine,
+    SECONDS_PER_DAY, delete_old_reports, delete_older_than, delete_sender, main, tracker_id,
+    write_engine,
 )
+from net_assistant.sessions import SessionIds
 
 DAYS = 10
 END_DAY = 20_000
@@ -168,3 +170,10 @@ def test_a_persons_conversation_can_be_found_by_what_they_wrote(store: Path, cap
     assert all(when[s] == "last message " + datetime.fromtimestamp(
         last[s], tz=timezone.utc).isoformat(timespec="minutes") for s in expected)
     assert events_per_sender(store) == before  # nothing deleted
+
+
+def test_a_widget_session_id_names_its_stored_conversation() -> None:
+    session_id = SessionIds(b"secret").issue()
+    assert tracker_id(session_id) == SessionIds.tracker_id(session_id)
+    assert tracker_id(session_id).startswith("socketio:") and "." not in tracker_id(session_id)
+    assert tracker_id("anna-rest-client") == "anna-rest-client"

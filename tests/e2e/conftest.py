@@ -186,8 +186,21 @@ class WidgetPage:
         """{name: contrast ratio} of (name, CSS selector, pseudo-element) triples; None if absent."""
         return self.page.evaluate(CONTRAST_JS, [list(element) for element in elements])
 
-    def session_requests(self) -> List[str]:
-        return [data["session_id"] for name, data in self.sent if name == "session_request"]
+    def session_requests(self) -> List[Optional[str]]:
+        """The ids the page asked for (None: "issue me one")."""
+        return [(data or {}).get("session_id") for name, data in self.sent
+                if name == "session_request"]
+
+    def confirmed_sessions(self) -> List[str]:
+        """The session ids the server confirmed (it issues them), in order."""
+        return [data for name, data in self.received if name == "session_confirm"]
+
+    def wait_for_stored_session(self, other_than: Optional[str] = None) -> str:
+        """The session id in storage once the server has confirmed one (not ``other_than``)."""
+        self.page.wait_for_function(
+            """(old) => Object.keys(localStorage).some(key => key.startsWith("netWidget:session:")
+                        && JSON.parse(localStorage.getItem(key)) !== old)""", arg=other_than)
+        return self.stored_session_id()
 
     def stored_session_id(self) -> Optional[str]:
         return self.page.evaluate(
@@ -209,12 +222,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def web_url() -> Iterator[str]:
-    """The demo page, served from web/ as `make run` serves it (a plain static server)."""
+def web_url(demo_page_port: int) -> Iterator[str]:
+    """The demo page, served from web/ as `make run` serves it (a plain static server), on the
+    one origin the servers allow (NET_CORS_ORIGINS)."""
     if not (WEB_DIR / "widget" / "vendor" / "socket.io.min.js").exists():
         pytest.fail(f"socket.io-client is not vendored into web/widget/vendor: {SETUP_HINT}")
     handler = functools.partial(_QuietHandler, directory=str(WEB_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", demo_page_port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -52,7 +52,8 @@ def test_the_widget_reconnects_by_itself_and_carries_on(open_widget_page, rasa_p
     expect(widget.send_button).not_to_have_attribute("aria-disabled", "true")
     follow_up = widget.ask_and_wait("How is it given?", ["answer", "fallback"])
     assert follow_up["topic"] == first["topic"]  # the same conversation, not a new one
-    assert len(set(widget.session_requests())) == 1
+    assert len(set(widget.confirmed_sessions())) == 1
+    assert widget.session_requests()[1:] == widget.confirmed_sessions()[:1]  # asked to continue
     expect(widget.status).to_be_hidden(timeout=10_000)
 
 

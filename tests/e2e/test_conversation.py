@@ -98,8 +98,9 @@ def test_reload_keeps_the_conversation_on_screen_and_on_the_server(widget):
     widget.open()
     first = widget.ask_and_wait(TREATMENT_QUESTION, ["answer"])
     shown = widget.message_texts()
-    session_id = widget.stored_session_id()
-    assert session_id and widget.session_requests() == [session_id]
+    session_id = widget.stored_session_id()  # issued by the server on the first visit
+    assert session_id and widget.session_requests() == [None]
+    assert widget.confirmed_sessions() == [session_id]
 
     widget.page.reload()
 
@@ -108,7 +109,8 @@ def test_reload_keeps_the_conversation_on_screen_and_on_the_server(widget):
     assert widget.message_texts() == shown
     expect(widget.bot_messages.last.locator(".netw-citation")).to_have_text(first["citation"])
     widget.wait_until_connected()
-    assert widget.session_requests() == [session_id, session_id]
+    assert widget.session_requests() == [None, session_id]
+    assert widget.confirmed_sessions() == [session_id, session_id]
     # The server continues the same conversation: a follow-up without the treatment's name
     # is about the treatment discussed before the reload.
     follow_up = widget.ask_and_wait(FOLLOW_UP_QUESTION, ["answer", "fallback"])
@@ -125,9 +127,10 @@ def test_new_conversation_clears_the_history_and_starts_a_new_session(widget):
     expect(widget.log.locator(".netw-msg")).to_have_count(0)
     expect(widget.panel.get_by_role("note")).to_contain_text(DISCLAIMER)
     expect(widget.input).to_be_focused()
-    new_session = widget.stored_session_id()
+    new_session = widget.wait_for_stored_session(other_than=old_session)
     assert new_session and new_session != old_session
-    assert widget.session_requests()[-1] == new_session
+    assert widget.session_requests()[-1] is None  # "a new one, please"
+    assert widget.confirmed_sessions()[-1] == new_session
     widget.page.reload()
     expect(widget.log.locator(".netw-msg")).to_have_count(0)
     widget.wait_until_connected()

@@ -175,13 +175,15 @@
   Store.prototype.remove = function (key) {
     if (this.storage) this.storage.removeItem(key);
   };
-  Store.prototype.sessionId = function () {
+  /** The stored session id; without one, a new id of our own if `generate` (REST: the sender
+   * is the client's choice), else null (Socket.IO: the server issues signed ids). */
+  Store.prototype.sessionId = function (generate) {
     var id = this.get(this.sessionKey);
-    if (typeof id !== "string" || !id) {
+    if ((typeof id !== "string" || !id) && generate) {
       id = newSessionId();
       this.set(this.sessionKey, id);
     }
-    return id;
+    return typeof id === "string" && id ? id : null;
   };
   Store.prototype.setSessionId = function (id) { this.set(this.sessionKey, id); };
   Store.prototype.historyKey = function (sessionId) { return STORAGE_PREFIX + "history:" + sessionId; };
@@ -307,8 +309,10 @@
 
   /* ---------------------------------------------------------------- transports */
 
-  /** Rasa's Socket.IO channel with session persistence: the session id (kept in storage) is
-   * sent with session_request on every (re)connect, so a reload continues the conversation. */
+  /** Rasa's Socket.IO channel with session persistence: the server issues the session id
+   * (session_confirm); it is kept in storage and sent with session_request on every
+   * (re)connect, so a reload continues the conversation. Without one (a first visit, a new
+   * conversation) session_request carries null and the server issues a new id. */
   function SocketTransport(config, sessionId, events) {
     this.config = config;
     this.sessionId = sessionId;
@@ -372,7 +376,10 @@
 
   SocketTransport.prototype.restart = function (sessionId) {
     this.sessionId = sessionId;
-    if (this.socket && this.socket.connected) this.socket.emit("session_request", { session_id: sessionId });
+    if (this.socket && this.socket.connected) {
+      this.ready = false; // until the server confirms the new session
+      this.socket.emit("session_request", { session_id: sessionId });
+    }
   };
 
   /** Rasa's REST channel: one POST per message, the answers in the response. */
@@ -465,7 +472,7 @@
     this.config = config;
     this.strings = config.strings;
     this.store = new Store(config);
-    this.sessionId = this.store.sessionId();
+    this.sessionId = this.store.sessionId(this.config.transport === "rest");
     this.messages = this.store.history(this.sessionId);
     this.openTurn = null; // the bot bubble still taking paragraphs, until its metadata comes
     this.nodes = new Map();
@@ -619,8 +626,9 @@
 
   Widget.prototype.startNewConversation = function () {
     this.store.remove(this.store.historyKey(this.sessionId));
-    this.sessionId = newSessionId();
-    this.store.setSessionId(this.sessionId);
+    this.sessionId = this.config.transport === "rest" ? newSessionId() : null;
+    if (this.sessionId) this.store.setSessionId(this.sessionId);
+    else this.store.remove(this.store.sessionKey);
     this.messages = [];
     this.openTurn = null;
     this.nodes.clear();

@@ -1,0 +1,53 @@
+"""The action server as ``make run`` starts it: rasa_sdk's own app, with three changes.
+
+- It listens on ACTION_HOST [127.0.0.1]: only the Rasa server on this machine talks to it.
+- Its keep-alive timeout is ACTION_KEEP_ALIVE_SECONDS [120], not Sanic's 5 s. Sanic counts
+  that timeout from the moment a connection opens; under a burst Rasa opens a connection and
+  writes its request seconds later, and the action server had closed it meanwhile (18–38 of
+  200 simultaneous questions got no answer).
+- An action that fails gets a 500 without the request (rasa_sdk's echoes the whole tracker,
+  every message of the conversation, which Rasa then writes into its log), and no CORS.
+
+``rasa run actions`` still works (see README for the settings it lacks).
+Usage: ``python -m net_assistant.action_server --actions actions --port 5055``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import List, Optional
+
+from rasa_sdk import utils
+from rasa_sdk.endpoint import create_app, create_argument_parser
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+ACTION_HOST_VARIABLE = "ACTION_HOST"
+KEEP_ALIVE_VARIABLE = "ACTION_KEEP_ALIVE_SECONDS"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_KEEP_ALIVE_SECONDS = 120
+
+logger = logging.getLogger(__name__)
+
+
+async def _error_without_request(request: Request, exception: Exception) -> HTTPResponse:
+    logger.error("action request failed: %s", type(exception).__name__, exc_info=exception)
+    return response.json({"error": type(exception).__name__}, status=500)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    args = create_argument_parser().parse_args(argv)
+    utils.configure_colored_logging(args.loglevel)
+    utils.update_sanic_log_level()
+    app = create_app(args.actions, cors_origins=args.cors or "")
+    app.error_handler.add(Exception, _error_without_request)
+    app.config.KEEP_ALIVE_TIMEOUT = int(
+        os.environ.get(KEEP_ALIVE_VARIABLE, DEFAULT_KEEP_ALIVE_SECONDS))
+    host = os.environ.get(ACTION_HOST_VARIABLE, DEFAULT_HOST)
+    logger.info("Action server on http://%s:%s", host, args.port)
+    app.run(host, args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""``make run``'s supervisor (net_assistant/servers.py), started as ``make run`` starts it."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional
+
+import pytest
+
+from net_assistant.content import PROJECT_DIR
+from net_assistant.servers import free_port
+from tests.conftest import listening_hosts
+
+pytestmark = pytest.mark.slow
+
+UP_SECONDS = 240
+
+
+class Supervisor:
+    """``python -m net_assistant.servers`` on free ports, and its server processes."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(),
+                      "WEB_PORT": free_port()}
+        env = {**os.environ, **{name: str(port) for name, port in self.ports.items()},
+               "TRACKER_DB": str(workdir / "tracker.db"), "NET_SESSION_SECRET": "s" * 64}
+        self.log = open(workdir / "supervisor.log", "w")
+        self.process = subprocess.Popen([sys.executable, "-m", "net_assistant.servers"],
+                                        cwd=PROJECT_DIR, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        self.seen: Dict[int, str] = {}  # every server process ever started: pid -> command
+
+    def servers(self) -> Dict[str, int]:
+        """The running server processes by kind: actions, rasa, web."""
+        try:
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids = [int(pid) for pid in children.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            return {}
+        found = {}
+        for pid in pids:
+            command = _command(pid)
+            self.seen[pid] = command
+            for kind, marker in (("actions", "net_assistant.action_server"),
+                                 ("rasa", "rasa run"), ("web", "http.server")):
+                if marker in command:
+                    found[kind] = pid
+        return found
+
+    def ask(self, message: str) -> List[Dict]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.ports['RASA_PORT']}/webhooks/rest/webhook",
+            data=json.dumps({"sender": f"s{time.monotonic_ns()}", "message": message}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return json.loads(reply.read())
+
+    def answers(self) -> bool:
+        try:
+            return any((m.get("custom") or {}).get("kind") == "answer"
+                       for m in self.ask("how is lanreotide given?"))
+        except OSError:
+            return False
+
+    def stop(self, number: int = signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(number)
+        self.process.wait(timeout=120)
+        self.log.close()
+
+    def listening(self) -> List[int]:
+        return [port for port in self.ports.values() if listening_hosts(port)]
+
+    def alive(self) -> List[int]:
+        return [pid for pid in self.seen if _is_running(pid)]
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return "\nState:\tZ" not in status
+
+
+def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"not within {seconds}s: {what}")
+
+
+@pytest.fixture
+def supervisor(trained_model: Path, tmp_path: Path) -> Iterator[Supervisor]:
+    running = Supervisor(tmp_path)
+    yield running
+    if running.process.poll() is None:
+        running.stop(signal.SIGKILL)
+    for pid in running.alive():  # only ever our own servers, by their id
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_a_crashed_server_is_started_again_and_ctrl_c_stops_rasa_first(supervisor):
+    wait_until(supervisor.answers, UP_SECONDS, "the assistant answers")
+    crashed = supervisor.servers()["actions"]
+    os.kill(crashed, signal.SIGKILL)
+    wait_until(lambda: supervisor.servers().get("actions") not in (None, crashed), 30,
+               "a new action server")
+    wait_until(supervisor.answers, 60, "answers again, from the new action server")
+
+    servers = supervisor.servers()
+    supervisor.process.send_signal(signal.SIGINT)
+    gone: Dict[str, Optional[float]] = {"rasa": None, "actions": None}
+    deadline = time.monotonic() + 120
+    while None in gone.values() and time.monotonic() < deadline:
+        for kind in gone:
+            if gone[kind] is None and not _is_running(servers[kind]):
+                gone[kind] = time.monotonic()
+        time.sleep(0.02)
+    supervisor.stop()
+    assert gone["rasa"] is not None and gone["actions"] is not None, gone
+    assert gone["rasa"] <= gone["actions"], "the action server stopped before Rasa"
+    assert supervisor.process.returncode == 0
+    assert not supervisor.alive() and not supervisor.listening()
+
+
+@pytest.mark.parametrize("moment", ["actions", "rasa"])
+def test_sigterm_during_start_up_leaves_nothing_running(supervisor, moment):
+    wait_until(lambda: moment in supervisor.servers(), 120, f"the {moment} server starting")
+    time.sleep(1)
+    supervisor.stop(signal.SIGTERM)
+    assert supervisor.seen and not supervisor.alive(), supervisor.seen
+    assert not supervisor.listening()
