@@ -4,7 +4,8 @@ The server stores every event of every conversation in one SQL table (Rasa's SQL
 ``events`` with sender_id, type_name, timestamp, intent_name, action_name and the event as
 JSON in ``data``). The report and the retention command reach the same database the server
 uses, configured once in ``endpoints.yml`` (``tracker_store``, with ``${VAR}`` environment
-variables): SQLite by default (``TRACKER_DB``), PostgreSQL the same way as for Rasa.
+variables): SQLite by default (the file ``TRACKER_DB`` names, as for ``make run``),
+PostgreSQL the same way as for Rasa (``NET_ENDPOINTS=endpoints.production.yml``).
 
 Reading streams rows a few hundred conversations at a time, each batch its own short query,
 so a report over a large store needs little memory and never holds SQLite's lock for long
@@ -25,8 +26,7 @@ from sqlalchemy.engine import URL, Engine
 
 from net_assistant.content import PROJECT_DIR
 
-ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"
-DEFAULTS = {"TRACKER_DB": "var/tracker.db"}  # as net_assistant/servers.py sets it
+ENDPOINTS_FILE = PROJECT_DIR / os.environ.get("NET_ENDPOINTS", "endpoints.yml")
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 SENDERS_PER_BATCH = 200
 ENV_VAR = re.compile(r"\$\{(\w+)\}")
@@ -57,7 +57,10 @@ def store_config(endpoints: Path = ENDPOINTS_FILE,
         raise StoreError(f"cannot read {endpoints}: {error}") from error
     if not isinstance(section, dict) or str(section.get("type", "")).lower() != "sql":
         raise StoreError(f"{endpoints}: tracker_store must be of type SQL (SQLite or PostgreSQL)")
-    return {key: _fill(value, environ, endpoints) for key, value in section.items()}
+    config = {key: _fill(value, environ, endpoints) for key, value in section.items()}
+    if str(config.get("dialect", "sqlite")).startswith("sqlite") and environ.get("TRACKER_DB"):
+        config["db"] = environ["TRACKER_DB"]  # as net_assistant.servers runs the server
+    return config
 
 
 def _fill(value: Any, environ: Mapping[str, str], where: Path) -> Any:
@@ -68,8 +71,6 @@ def _fill(value: Any, environ: Mapping[str, str], where: Path) -> Any:
         name = match[1]
         if name in environ:
             return environ[name]
-        if name in DEFAULTS:
-            return DEFAULTS[name]
         raise StoreError(f"{where}: the environment variable {name} is not set")
 
     return ENV_VAR.sub(variable, value)

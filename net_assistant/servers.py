@@ -26,7 +26,9 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, TextIO
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
+
+import yaml
 
 from net_assistant.content import PROJECT_DIR
 from net_assistant.model import ensure_model
@@ -40,6 +42,7 @@ from net_assistant.settings import (
 START_TIMEOUT_SECONDS = 180
 STOP_TIMEOUT_SECONDS = 30
 BIND_HOST_VARIABLE = "NET_BIND_HOST"
+ENDPOINTS_VARIABLE = "NET_ENDPOINTS"
 DEFAULT_BIND_HOST = "127.0.0.1"
 ACTIONS, RASA, WEB = "actions", "rasa", "web"
 STOP_ORDER = (RASA, ACTIONS, WEB)
@@ -85,7 +88,7 @@ class Assistant:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         env.setdefault(SESSION_SECRET_VARIABLE, self.session_secret)
-        env["ACTION_SERVER_URL"] = f"{self.action_url}/webhook"
+        env.setdefault("ACTION_SERVER_URL", f"{self.action_url}/webhook")
         env["TRACKER_DB"] = str(self.tracker_db)
         env[CORS_ORIGINS_VARIABLE] = " ".join(self.origins())
         return env
@@ -111,10 +114,17 @@ class Assistant:
         origins = self.origins()
         process = self.spawn(RASA, [
             "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port),
-            "--interface", self.interface, "--endpoints", "endpoints.yml",
+            "--interface", self.interface, "--endpoints", str(self.endpoints()),
             "--credentials", "credentials.yml", *(["--cors", *origins] if origins else []),
         ])
         _wait_until_up(f"{self.rasa_url}/", process, "The Rasa server")
+
+    def endpoints(self) -> Path:
+        """The endpoints file for this run: NET_ENDPOINTS (default endpoints.yml) with this
+        run's action server and, for SQLite, its conversation database."""
+        return write_endpoints(endpoints_file(os.environ), f"{self.action_url}/webhook",
+                               self.tracker_db, PROJECT_DIR / "build" / "endpoints"
+                               / f"rasa-{self.rasa_port}.yml")
 
     def start_web(self, port: int) -> None:
         """The demo page (a static file server)."""
@@ -200,6 +210,23 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
+def endpoints_file(environ: Mapping[str, str]) -> Path:
+    return PROJECT_DIR / environ.get(ENDPOINTS_VARIABLE, "endpoints.yml")
+
+
+def write_endpoints(template: Path, action_url: str, tracker_db: Path, target: Path) -> Path:
+    """A copy of ``template`` pointing at ``action_url`` and, if it keeps conversations in
+    SQLite, at ``tracker_db``; every other setting (and ${VAR}) stays for Rasa to read."""
+    endpoints = yaml.safe_load(template.read_text(encoding="utf-8")) or {}
+    endpoints.setdefault("action_endpoint", {})["url"] = action_url
+    store = endpoints.get("tracker_store") or {}
+    if str(store.get("dialect", "")).startswith("sqlite"):
+        store["db"] = str(tracker_db)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket() as sock:
@@ -243,7 +270,7 @@ def chat_in_terminal(action_port: int, tracker_db: Path) -> None:
         assistant.start_actions()
         subprocess.run(
             [sys.executable, "-m", "rasa", "shell", "--model", str(assistant.model),
-             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+             "--endpoints", str(assistant.endpoints()), "--credentials", "credentials.yml"],
             cwd=PROJECT_DIR, env=assistant.environment(), check=False,
         )
     finally:
