@@ -4,7 +4,10 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
-CLI := $(VENV)/bin/net-assistant
+# The one command line. Installed as .venv/bin/net-assistant; the Makefile runs it as a module
+# so the checkout it is run in is the code that runs (several checkouts may share one .venv).
+CLI := $(PY) -m net_assistant.cli
+CLI_SCRIPT := $(VENV)/bin/net-assistant
 SPACY_PIPELINE := build/spacy_net_en/meta.json
 WIDGET_VENDOR := web/widget/vendor/socket.io.min.js
 PYTHON_3_10 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
@@ -37,7 +40,7 @@ help:
 	@echo "  make lock     - regenerate requirements.lock from requirements.in"
 	@echo "  make clean    - remove build output, models and stored conversations"
 
-setup: $(VENV)/.installed $(CLI) $(SPACY_PIPELINE) $(WIDGET_VENDOR)
+setup: $(VENV)/.installed $(CLI_SCRIPT) $(SPACY_PIPELINE) $(WIDGET_VENDOR)
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON_3_10)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
@@ -46,7 +49,7 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 # The project itself, editable and without dependencies (the lock has them): `net-assistant`.
-$(CLI): $(VENV)/.installed pyproject.toml
+$(CLI_SCRIPT): $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
