@@ -127,20 +127,23 @@ def evaluated(trained_model):
 
 # Targets the assistant meets on each set today (issue #9 lists the rest as open, see README).
 HELD = {
-    "first": {"answer_accuracy", "false_escalation", "emergency_recall", "out_of_scope_rejection"},
+    "first": {"answer_accuracy", "personal_recall", "false_escalation", "emergency_recall"},
     "second": {"personal_recall", "not_covered_on_answerable", "out_of_scope_rejection"},
+    "third": {"not_covered_on_answerable", "emergency_recall"},
 }
 # Floors for the figures still short of their targets: a drop below them is a regression.
 FLOORS = {
-    "first": {"personal_recall": 0.98},
+    "first": {"out_of_scope_rejection": 0.90},
     "second": {"answer_accuracy": 0.90, "passage_accuracy": 0.78, "emergency_recall": 0.95,
-               "dialogue_success": 0.75},
+               "dialogue_success": 0.84},
+    "third": {"answer_accuracy": 0.88, "passage_accuracy": 0.80, "personal_recall": 0.94,
+              "out_of_scope_rejection": 0.77, "dialogue_success": 0.80},
 }
-CEILINGS = {"second": {"false_escalation": 0.08}}
+CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 0.08}}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["first", "second"])
+@pytest.mark.parametrize("name", ["first", "second", "third"])
 def test_the_assistant_holds_its_figures(evaluated, name: str) -> None:
     results = evaluated[name]["figures"]
     missed = missed_targets(results)
