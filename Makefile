@@ -17,6 +17,8 @@ PYTHON_3_10 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/pyth
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# No usage data or error reports to Rasa's servers from this project's commands.
+export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help setup run test check test-browser browser-deps shell train validate eval bench lock clean \
 	report retention bench-report

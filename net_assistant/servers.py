@@ -43,6 +43,7 @@ START_TIMEOUT_SECONDS = 180
 STOP_TIMEOUT_SECONDS = 30
 BIND_HOST_VARIABLE = "NET_BIND_HOST"
 ENDPOINTS_VARIABLE = "NET_ENDPOINTS"
+TELEMETRY_VARIABLE = "RASA_TELEMETRY_ENABLED"
 DEFAULT_BIND_HOST = "127.0.0.1"
 ACTIONS, RASA, WEB = "actions", "rasa", "web"
 STOP_ORDER = (RASA, ACTIONS, WEB)
@@ -87,6 +88,8 @@ class Assistant:
         env = dict(os.environ)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        # Rasa's telemetry and its error reports to Rasa's Sentry stay off unless asked for.
+        env.setdefault(TELEMETRY_VARIABLE, "false")
         env.setdefault(SESSION_SECRET_VARIABLE, self.session_secret)
         env.setdefault("ACTION_SERVER_URL", f"{self.action_url}/webhook")
         env["TRACKER_DB"] = str(self.tracker_db)

@@ -52,3 +52,13 @@ def test_production_takes_postgres_and_redis_from_the_environment(
     monkeypatch.delenv("POSTGRES_PASSWORD")
     with pytest.raises(Exception, match="POSTGRES_PASSWORD"):
         AvailableEndpoints.read_endpoints(str(written))
+
+
+def test_rasa_telemetry_and_error_reports_stay_off(monkeypatch, tmp_path: Path) -> None:
+    from net_assistant.servers import Assistant
+
+    monkeypatch.delenv("RASA_TELEMETRY_ENABLED", raising=False)
+    assistant = Assistant(tmp_path / "model.tar.gz", 5005, 5055, tmp_path / "t.db")
+    assert assistant.environment()["RASA_TELEMETRY_ENABLED"] == "false"
+    monkeypatch.setenv("RASA_TELEMETRY_ENABLED", "true")  # a deployment may choose otherwise
+    assert assistant.environment()["RASA_TELEMETRY_ENABLED"] == "true"
