@@ -20,7 +20,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 # No usage data or error reports to Rasa's servers from this project's commands.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help setup run test check test-browser browser-deps shell train validate eval bench lock clean \
+.PHONY: help setup run test check test-browser browser-deps topology-deps shell train validate eval \
+	bench lock clean \
 	report retention bench-report
 
 help:
@@ -39,6 +40,7 @@ help:
 	@echo "  make validate - Rasa's consistency checks over domain, rules and training data"
 	@echo "  make test-browser - only the browser tests (Chromium)"
 	@echo "  make browser-deps - install Debian's chromium (apt-get)"
+	@echo "  make topology-deps - install Debian's PostgreSQL, Redis and nginx (apt-get)"
 	@echo "  make lock     - regenerate requirements.lock from requirements.in"
 	@echo "  make clean    - remove build output, models and stored conversations"
 
@@ -67,13 +69,17 @@ $(WIDGET_VENDOR): package.json package-lock.json
 browser-deps:
 	scripts/install_browser_deps.sh
 
+# Debian's PostgreSQL, Redis and nginx for the scale-out tests (tests/test_topology.py).
+topology-deps:
+	scripts/install_topology_deps.sh
+
 train: setup
 	$(CLI) train
 
 run: setup
 	$(CLI) run
 
-test: setup browser-deps
+test: setup browser-deps topology-deps
 	$(PY) -m pytest
 
 check: setup
