@@ -7,8 +7,9 @@ errors name the file and content editors get a clear message instead of a traceb
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Type, TypeVar
 
+import pydantic
 import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -37,3 +38,37 @@ def require(condition: object, where: str, message: str) -> None:
     """Raise a :class:`ContentError` saying ``where`` and what is wrong unless ``condition``."""
     if not condition:
         raise ContentError(f"{where}: {message}")
+
+
+class Schema(pydantic.BaseModel):
+    """The declared structure of a content file (or of one of its entries): unknown keys and
+    values of the wrong kind are errors, and YAML's yes/no/on/off never pass as text."""
+
+    class Config:
+        extra = pydantic.Extra.forbid
+        frozen = True
+        anystr_strip_whitespace = True
+
+
+Parsed = TypeVar("Parsed", bound=Schema)
+# pydantic's messages, said as a content editor needs to hear them.
+EDITOR_MESSAGES = {
+    "type_error.str": "must be text (put numbers and yes/no/on/off in quotes)",
+    "type_error.integer": "must be a whole number",
+    "type_error.list": "must be a list",
+    "type_error.dict": "must be a mapping (key: value lines)",
+    "value_error.missing": "is missing",
+    "value_error.extra": "is not a known key (a typo?)",
+    "value_error.list.min_items": "must not be empty",
+}
+
+
+def parse_schema(schema: Type[Parsed], data: Any, where: str) -> Parsed:
+    """``data`` read as ``schema``; the first problem raised as "file: key.path: message"."""
+    try:
+        return schema.parse_obj(data)
+    except pydantic.ValidationError as error:
+        first = error.errors()[0]
+        path = ".".join(str(part) for part in first["loc"] if part != "__root__")
+        message = EDITOR_MESSAGES.get(first["type"], first["msg"])
+        raise ContentError(f"{where}: {path + ': ' if path else ''}{message}") from error

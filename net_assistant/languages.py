@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
-from net_assistant.content import CONTENT_DIR, load_yaml, require
+import pydantic
+
+from net_assistant.content import CONTENT_DIR, Schema, load_yaml, parse_schema
 
 LANGUAGES_FILE = "languages.yml"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -42,30 +44,40 @@ class Languages:
         return best if hits >= self.min_words and hits > english else None
 
 
+class LanguageEntry(Schema):
+    name: pydantic.StrictStr
+    countries: pydantic.conlist(pydantic.StrictStr, min_items=1)  # type: ignore[valid-type]
+    words: pydantic.conlist(pydantic.StrictStr, min_items=1)  # type: ignore[valid-type]
+
+
+class LanguagesFile(Schema):
+    """content/languages.yml (its comments say what each part is for)."""
+
+    min_words: pydantic.conint(strict=True, ge=1)  # type: ignore[valid-type]
+    english: pydantic.conlist(pydantic.StrictStr, min_items=1)  # type: ignore[valid-type]
+    languages: Dict[str, LanguageEntry]
+
+    @pydantic.validator("languages")
+    def no_english_words(cls, languages: Dict[str, LanguageEntry],
+                         values: Dict[str, Any]) -> Dict[str, LanguageEntry]:
+        """A language's words must not be English ones, or English messages would look foreign."""
+        english = {word.lower() for word in values.get("english", [])}
+        for code, entry in languages.items():
+            shared = sorted({word.lower() for word in entry.words} & english)
+            if shared:
+                raise ValueError(f"{code}: words that are also English: {shared}")
+        return languages
+
+
 def parse_languages(data: dict, where: str = LANGUAGES_FILE) -> Languages:
-    english = _words(data.get("english"), f"{where}: english")
-    min_words = data.get("min_words")
-    require(isinstance(min_words, int) and min_words >= 1, where, "needs min_words >= 1")
-    raw = data.get("languages")
-    require(isinstance(raw, dict) and raw, where, "needs a mapping `languages`")
-    languages = {}
-    for code, entry in raw.items():
-        here = f"{where}: languages.{code}"
-        require(isinstance(entry, dict) and entry.get("name"), here, "needs a name")
-        words = _words(entry.get("words"), here)
-        shared = sorted(words & english)
-        require(not shared, here, f"words that are also English: {shared}")
-        countries = entry.get("countries")
-        require(isinstance(countries, list) and countries, here, "needs a list of countries")
-        languages[str(code)] = Language(str(code), str(entry["name"]), tuple(countries), words)
-    return Languages(english, languages, min_words)
-
-
-def _words(raw: object, where: str) -> FrozenSet[str]:
-    require(isinstance(raw, list) and raw, where, "needs a list of words")
-    require(all(isinstance(word, str) for word in raw), where,
-            "every word must be text (quote yes/no/on/off)")
-    return frozenset(word.lower() for word in raw)
+    parsed = parse_schema(LanguagesFile, data, where)
+    english = frozenset(word.lower() for word in parsed.english)
+    languages = {
+        code: Language(code, entry.name, tuple(entry.countries),
+                       frozenset(word.lower() for word in entry.words))
+        for code, entry in parsed.languages.items()
+    }
+    return Languages(english, languages, parsed.min_words)
 
 
 @lru_cache(maxsize=None)

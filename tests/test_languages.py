@@ -51,6 +51,8 @@ def test_every_language_names_countries_the_directory_knows() -> None:
     (lambda d: d["languages"]["fr"]["words"].append(True), "must be text"),
     (lambda d: d["languages"]["it"].pop("countries"), "countries"),
     (lambda d: d.pop("min_words"), "min_words"),
+    (lambda d: d["languages"]["de"].update(wrods=["x"]), r"languages\.de\.wrods: is not a known key"),
+    (lambda d: d["languages"]["es"].update(countries=[]), r"languages\.es\.countries: must not be"),
 ])
 def test_broken_language_lists_are_reported(change, message: str) -> None:
     data = load_yaml(LANGUAGES_FILE)
