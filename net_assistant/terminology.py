@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
-from net_assistant.content import CONTENT_DIR, load_yaml, require
+import pydantic
+
+from net_assistant.content import CONTENT_DIR, Schema, load_yaml, parse_schema, require
 
 TERMINOLOGY_FILE = "terminology.yml"
 TREATMENT_LABEL = "treatment"
@@ -80,47 +82,76 @@ def _lookup(text: str, entries: Iterable) -> Optional[str]:
     return None
 
 
-def _terms(raw: object, where: str) -> Tuple[str, ...]:
-    require(isinstance(raw, list) and raw, where, "needs a non-empty list of terms")
-    terms = tuple(" ".join(str(term).lower().split()) for term in raw)
-    require(all(terms), where, "has an empty term")
-    return terms
+Terms = pydantic.conlist(pydantic.StrictStr, min_items=1)
+
+
+def _normalised_terms(terms: List[str]) -> List[str]:
+    normalised = [" ".join(term.lower().split()) for term in terms]
+    if not all(normalised):
+        raise ValueError("has an empty term")
+    return normalised
+
+
+class TreatmentEntry(Schema):
+    name: pydantic.StrictStr
+    terms: Terms  # type: ignore[valid-type]
+    _terms = pydantic.validator("terms", allow_reuse=True)(_normalised_terms)
+
+
+class AspectEntry(Schema):
+    label: pydantic.StrictStr
+    covered: pydantic.StrictBool
+    terms: Terms  # type: ignore[valid-type]
+    _terms = pydantic.validator("terms", allow_reuse=True)(_normalised_terms)
+
+
+class TerminologyFile(Schema):
+    """content/terminology.yml (its comments say what each part is for)."""
+
+    treatments: Dict[str, TreatmentEntry]
+    aspects: Dict[str, AspectEntry]
+    word_equivalents: List[Terms] = []  # type: ignore[valid-type]
+
+    @pydantic.validator("treatments")
+    def some_treatments(cls, treatments: Dict[str, TreatmentEntry]) -> Dict[str, TreatmentEntry]:
+        if not treatments:
+            raise ValueError("lists no treatments")
+        return treatments
+
+    @pydantic.validator("aspects")
+    def known_aspects(cls, aspects: Dict[str, AspectEntry]) -> Dict[str, AspectEntry]:
+        unknown = sorted(set(aspects) - set(ASPECT_PRIORITY))
+        if unknown:
+            raise ValueError(f"unknown aspect {unknown[0]}, known: {ASPECT_PRIORITY}")
+        return aspects
+
+    @pydantic.validator("word_equivalents", each_item=True)
+    def single_words(cls, group: List[str]) -> List[str]:
+        words = _normalised_terms(group)
+        if any(" " in word for word in words):
+            raise ValueError("single words only")
+        return words
 
 
 def parse_terminology(data: dict, where: str = TERMINOLOGY_FILE) -> Terminology:
     """Build and validate a :class:`Terminology` from the YAML mapping."""
-    treatments = {}
-    for treatment_id, entry in (data.get("treatments") or {}).items():
-        here = f"{where}: treatments.{treatment_id}"
-        require(isinstance(entry, dict) and entry.get("name"), here, "needs a name")
-        treatments[treatment_id] = Treatment(
-            treatment_id, str(entry["name"]), _terms(entry.get("terms"), here)
-        )
-    aspects = {}
-    for aspect_id, entry in (data.get("aspects") or {}).items():
-        here = f"{where}: aspects.{aspect_id}"
-        require(isinstance(entry, dict) and entry.get("label"), here, "needs a label")
-        require(isinstance(entry.get("covered"), bool), here, "needs covered: true/false")
-        require(aspect_id in ASPECT_PRIORITY, here, f"unknown aspect, known: {ASPECT_PRIORITY}")
-        aspects[aspect_id] = Aspect(
-            aspect_id, str(entry["label"]), entry["covered"], _terms(entry.get("terms"), here)
-        )
-    require(bool(treatments), where, "lists no treatments")
+    parsed = parse_schema(TerminologyFile, data, where)
+    treatments = {tid: Treatment(tid, entry.name, tuple(entry.terms))
+                  for tid, entry in parsed.treatments.items()}
+    aspects = {aid: Aspect(aid, entry.label, entry.covered, tuple(entry.terms))
+               for aid, entry in parsed.aspects.items()}
     _require_unambiguous(treatments.values(), f"{where}: treatments")
     _require_unambiguous(aspects.values(), f"{where}: aspects")
-    return Terminology(treatments, aspects, _equivalents(data.get("word_equivalents") or [], where))
+    return Terminology(treatments, aspects, _equivalents(parsed.word_equivalents, where))
 
 
-def _equivalents(groups: object, where: str) -> Dict[str, str]:
-    """Each word of a group mapped to the group's first word (one-word entries only)."""
-    where = f"{where}: word_equivalents"
-    require(isinstance(groups, list), where, "must be a list of word groups")
+def _equivalents(groups: List[List[str]], where: str) -> Dict[str, str]:
+    """Each word of a group mapped to the group's first word; a word is in one group only."""
     mapping: Dict[str, str] = {}
-    for index, group in enumerate(groups):
-        words = _terms(group, f"{where}[{index}]")
-        require(all(" " not in word for word in words), f"{where}[{index}]", "single words only")
+    for index, words in enumerate(groups):
         for word in words:
-            require(word not in mapping, f"{where}[{index}]", f"{word!r} is in two groups")
+            require(word not in mapping, f"{where}: word_equivalents[{index}]",
+                    f"{word!r} is in two groups")
             mapping[word] = words[0]
     return mapping
 

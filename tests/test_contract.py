@@ -118,12 +118,12 @@ def offered_payloads() -> Set[str]:
     buttons = [b for variations in DOMAIN["responses"].values() for v in variations
                for b in v.get("buttons") or []]
     buttons += fallback.likeliest_suggestions(
-        [{"name": name} for name in fallback.suggestion_titles()], count=100)
-    buttons.append(fallback.SOMETHING_ELSE)
+        [{"name": name} for name in fallback.suggestion_titles(DOMAIN)], DOMAIN, count=100)
+    buttons.append(fallback.something_else(DOMAIN))
     for aspect in [None, *terminology.aspects]:
         buttons += treatments.treatment_buttons(aspect)
     for topic in terminology.treatments:
-        buttons += treatments.aspect_buttons(topic, None)
+        buttons += treatments.aspect_buttons(topic, None, DOMAIN)
     payloads = {b["payload"] for b in buttons} | {support.SUPPORT_GROUPS_PAYLOAD}
     return {payload for payload in payloads if payload.startswith("/")}
 

@@ -59,7 +59,9 @@ def test_word_equivalents_map_each_word_to_its_group():
 @pytest.mark.parametrize("change, message", [
     (lambda d: d.update(word_equivalents=[["jab", "injection"], ["jab", "shot"]]), "two groups"),
     (lambda d: d.update(word_equivalents=[["weekly jab", "injection"]]), "single words"),
-    (lambda d: d.update(word_equivalents="jab"), "list of word groups"),
+    (lambda d: d.update(word_equivalents="jab"), "word_equivalents: must be a list"),
+    (lambda d: d["treatments"]["prrt"].update(nmae="PRRT"), r"treatments\.prrt\.nmae: is not a known key"),
+    (lambda d: d["aspects"]["cost"].update(covered="yes please"), r"aspects\.cost\.covered"),
 ])
 def test_broken_word_equivalents_are_reported(change, message):
     data = load_yaml("terminology.yml")
