@@ -136,10 +136,11 @@ FLOORS = {
     "first": {"out_of_scope_rejection": 0.90},
     "second": {"answer_accuracy": 0.90, "passage_accuracy": 0.78, "emergency_recall": 0.95,
                "dialogue_success": 0.84},
-    "third": {"answer_accuracy": 0.88, "passage_accuracy": 0.80, "personal_recall": 0.94,
-              "out_of_scope_rejection": 0.77, "dialogue_success": 0.80},
+    "third": {"answer_accuracy": 0.87, "passage_accuracy": 0.79, "personal_recall": 0.94,
+              "out_of_scope_rejection": 0.77, "dialogue_success": 0.84},
 }
-CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 0.08}}
+# Training on another machine moves these by a point or two: the bounds leave that room.
+CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 0.10}}
 
 
 @pytest.mark.slow
