@@ -48,6 +48,7 @@
       escalation: "For your care team",
       organisations: "Support organisations",
       suggestions: "Suggested replies",
+      rateAnswer: "rate this answer",
       newTab: "(opens in a new tab)",
     },
   };
@@ -638,12 +639,12 @@
     this.openTurn = null;
     this.nodes.clear();
     this.log.textContent = "";
+    this.pendingFeedback = null;
     this.hideTyping();
     if (this.transport) this.transport.restart(this.sessionId);
     this.input.focus();
   };
 
-  /** Sends `payload` to the assistant and shows `shownText` as the user's bubble. */
   /** Sends `payload` to the assistant and shows `shownText` as the user's bubble. */
   Widget.prototype.send = function (shownText, payload) {
     if (!this.transport || !this.transport.send(payload)) {
@@ -652,6 +653,7 @@
     }
     this.retireQuickReplies();
     this.closeTurn();
+    this.pendingFeedback = null;
     this.add({ from: "user", text: shownText });
     this.showTyping();
     return true;
@@ -663,7 +665,9 @@
   Widget.prototype.receive = function (raw) {
     var self = this;
     normaliseBotMessage(raw).forEach(function (part) {
-      if (part.custom) {
+      if (self.pendingFeedback) {
+        self.receiveAfterFeedback(part);
+      } else if (part.custom) {
         self.applyMetadata(part.custom);
       } else {
         self.hideTyping();
@@ -728,6 +732,7 @@
       this.dropLinksShownAsOrganisations(message, node);
     }
     message.kind = typeof custom.kind === "string" ? custom.kind : null;
+    this.takeFeedbackButtons(message, node, custom.feedback);
     this.decorate(node, message, true);
     this.scrollToLatest();
     this.persist();
@@ -746,12 +751,116 @@
     if (message.quickReplies.length) node.appendChild(this.quickReplyButtons(message.quickReplies));
   };
 
+  function isFeedback(feedback) {
+    if (!feedback || typeof feedback !== "object") return false;
+    if (Array.isArray(feedback.thanks)) return feedback.thanks.every(function (t) { return typeof t === "string"; });
+    return typeof feedback.question === "string" && Array.isArray(feedback.replies) &&
+      feedback.replies.every(function (r) { return r && typeof r.title === "string" && typeof r.payload === "string"; });
+  }
+
   function isOrganisation(org) {
     return org && typeof org.name === "string" && safeHttpUrl(org.website);
   }
 
+  /* ---------------------------------------------------------------- feedback on answers */
+
+  /** The answer's metadata names its feedback buttons ("Helpful" / "Not helpful"): they leave
+   * the suggested replies for a small "Was this answer helpful?" row under the answer. */
+  Widget.prototype.takeFeedbackButtons = function (message, node, offer) {
+    if (!offer || typeof offer.question !== "string" || !Array.isArray(offer.payloads)) return;
+    var replies = message.quickReplies || [];
+    var rating = replies.filter(function (r) { return r.payload && offer.payloads.indexOf(r.payload) >= 0; });
+    if (!rating.length) return;
+    message.quickReplies = replies.filter(function (r) { return rating.indexOf(r) < 0; });
+    message.feedback = { question: offer.question, replies: rating, thanks: null };
+    var group = node.querySelector(".netw-quick-replies");
+    if (group) group.remove();
+    if (message.quickReplies.length) node.appendChild(this.quickReplyButtons(message.quickReplies));
+    node.appendChild(this.feedbackRow(message));
+  };
+
+  Widget.prototype.feedbackRow = function (message) {
+    var self = this;
+    var feedback = message.feedback;
+    if (feedback.thanks) {
+      return el("div", { className: "netw-feedback netw-feedback--given" }, feedback.thanks.map(function (text) {
+        return el("p", { className: "netw-feedback-thanks", text: text });
+      }));
+    }
+    var questionId = "netw-feedback-" + message.id;
+    return el("div", { className: "netw-feedback", role: "group", "aria-labelledby": questionId }, [
+      el("span", { className: "netw-feedback-question", id: questionId, text: feedback.question }),
+    ].concat(feedback.replies.map(function (reply) {
+      var button = el("button", {
+        type: "button", className: "netw-feedback-button", text: reply.title,
+        "aria-label": reply.title + " (" + self.strings.rateAnswer + ")",
+      });
+      button.addEventListener("click", function () { self.sendFeedback(message, reply); });
+      return button;
+    })));
+  };
+
+  /** A rating is no turn of the conversation: no bubble of the person's, the suggested replies
+   * stay, and the assistant's thanks takes the place of the buttons. */
+  Widget.prototype.sendFeedback = function (message, reply) {
+    if (!this.transport || !this.transport.send(reply.payload)) {
+      this.setStatus(this.strings.notSent, "error");
+      return;
+    }
+    this.closeTurn();
+    this.pendingFeedback = { message: message, parts: [] };
+    this.input.focus(); // the buttons are about to go
+    this.showTyping();
+  };
+
+  /** While a rating's reply is awaited, texts wait for their metadata: the reply to the rating
+   * (kind "feedback") goes in the row; anything else the turn brings (the call for help after an
+   * emergency, the disclaimer) is shown as usual. */
+  Widget.prototype.receiveAfterFeedback = function (part) {
+    var pending = this.pendingFeedback;
+    if (!part.custom) {
+      pending.parts.push(part);
+      return;
+    }
+    var self = this;
+    var parts = pending.parts;
+    pending.parts = [];
+    this.hideTyping();
+    if (part.custom.kind === "feedback" && parts.length) {
+      this.pendingFeedback = null;
+      this.showFeedbackThanks(pending.message, parts.map(function (p) { return p.text; }));
+      return;
+    }
+    parts.forEach(function (p) { self.addParagraph(p.text, p.quickReplies); });
+    this.applyMetadata(part.custom);
+  };
+
+  Widget.prototype.showFeedbackThanks = function (message, texts) {
+    var node = this.nodes.get(message.id);
+    if (!message.feedback) message.feedback = { question: "", replies: [] };
+    message.feedback.thanks = texts;
+    var old = node && node.querySelector(".netw-feedback");
+    if (old) old.remove();
+    if (node) node.appendChild(this.feedbackRow(message));
+    this.scrollToEnd();
+    this.persist();
+  };
+
+  /** A rating is for the latest answer only: unused rows go when the person carries on. */
+  Widget.prototype.retireFeedback = function () {
+    var self = this;
+    this.messages.forEach(function (m) {
+      if (m.feedback && !m.feedback.thanks) {
+        m.feedback = null;
+        var row = self.nodes.get(m.id) && self.nodes.get(m.id).querySelector(".netw-feedback");
+        if (row) row.remove();
+      }
+    });
+  };
+
   Widget.prototype.retireQuickReplies = function () {
     var self = this;
+    this.retireFeedback();
     this.messages.forEach(function (m) {
       if (m.quickReplies && m.quickReplies.length) {
         m.quickReplies = [];
@@ -783,6 +892,7 @@
       return self.paragraphNode(text, index === 0);
     })));
     if (message.quickReplies && message.quickReplies.length) node.appendChild(this.quickReplyButtons(message.quickReplies));
+    if (isFeedback(message.feedback)) node.appendChild(this.feedbackRow(message));
     this.decorate(node, message, live);
     return node;
   };
@@ -874,6 +984,7 @@
       return m.from === "user" ? { id: m.id, from: "user", text: m.text } : {
         id: m.id, from: "bot", paragraphs: m.paragraphs, kind: m.kind || null, citation: m.citation || null,
         organisations: m.organisations || null, quickReplies: m.quickReplies || [],
+        feedback: m.feedback || null,
       };
     }));
   };
