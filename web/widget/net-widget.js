@@ -49,6 +49,12 @@
       organisations: "Support organisations",
       suggestions: "Suggested replies",
       rateAnswer: "rate this answer",
+      save: "Save this conversation",
+      saveNote: "Made in your browser: nothing is sent anywhere. Print it, or keep it as a text file, to take to an appointment.",
+      print: "Print",
+      download: "Download as text",
+      closeSummary: "Close",
+      fileName: "net-conversation",
       newTab: "(opens in a new tab)",
     },
   };
@@ -519,6 +525,9 @@
     var label = el("label", { for: "netw-input", className: "netw-sr-only", text: s.inputLabel });
     this.sendButton = el("button", { type: "submit", className: "netw-send", text: s.send });
     this.form = el("form", { className: "netw-form", "aria-label": s.inputLabel }, [label, this.input, this.sendButton]);
+    this.saveButton = el("button", { type: "button", className: "netw-save", text: s.save, hidden: true,
+      "aria-haspopup": "dialog" });
+    this.tools = el("div", { className: "netw-tools" }, [this.saveButton]);
 
     this.panel = el("section", {
       // Entering the chat, a screen reader reads the disclaimer as the panel's description.
@@ -527,6 +536,7 @@
       el("header", { className: "netw-header" }, [heading, el("div", { className: "netw-header-actions" }, [this.newButton, this.closeButton])]),
       this.status,
       el("div", { className: "netw-scroller" }, [this.disclaimer, this.log, this.typing]),
+      this.tools,
       this.form,
     ]);
     this.scroller = this.panel.querySelector(".netw-scroller");
@@ -536,6 +546,7 @@
 
     this.bindEvents();
     this.renderHistory();
+    this.updateSaveButton();
     this.setStatus(s.connecting, "info");
     if (config.open || this.store.isOpen()) this.open(false);
   };
@@ -546,6 +557,7 @@
       if (self.panel.hidden) self.open(true); else self.close();
     });
     this.closeButton.addEventListener("click", function () { self.close(); });
+    this.saveButton.addEventListener("click", function () { self.openSummary(); });
     this.newButton.addEventListener("click", function () { self.startNewConversation(); });
     this.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); self.close(); }
@@ -640,6 +652,7 @@
     this.nodes.clear();
     this.log.textContent = "";
     this.pendingFeedback = null;
+    this.updateSaveButton();
     this.hideTyping();
     if (this.transport) this.transport.restart(this.sessionId);
     this.input.focus();
@@ -979,7 +992,106 @@
     scroller.scrollTop = Math.min(scroller.scrollHeight - scroller.clientHeight, answerTop);
   };
 
+  /* ---------------------------------------------------------------- take-away summary */
+
+  /** What the summary holds, in order: each answer (its paragraphs and its citation) and each
+   * hand-off shown (support groups, specialist centres: the messages that list organisations).
+   * Nothing else: no small talk, no escalations, no feedback. */
+  Widget.prototype.summaryItems = function () {
+    return this.messages.filter(function (m) {
+      return m.from === "bot" && (m.kind === "answer" || Boolean(m.organisations && m.organisations.length));
+    }).map(function (m) {
+      return { paragraphs: m.paragraphs.slice(), citation: m.citation || null };
+    });
+  };
+
+  /** The plain-text summary: the title, the disclaimer, then each item; blank lines between. */
+  Widget.prototype.summaryText = function () {
+    var blocks = [this.config.title, this.texts.disclaimer];
+    this.summaryItems().forEach(function (item) {
+      blocks = blocks.concat(item.paragraphs, item.citation ? [item.citation] : []);
+    });
+    return blocks.join("\n\n") + "\n";
+  };
+
+  Widget.prototype.updateSaveButton = function () {
+    if (this.saveButton) this.saveButton.hidden = this.summaryItems().length === 0;
+  };
+
+  Widget.prototype.summaryContent = function () {
+    var content = el("article", { className: "netw-summary-content" }, [
+      el("h3", { className: "netw-summary-heading", text: this.config.title }),
+      el("p", { className: "netw-summary-disclaimer", text: this.texts.disclaimer }),
+    ]);
+    this.summaryItems().forEach(function (item) {
+      content.appendChild(el("section", { className: "netw-summary-item" }, item.paragraphs.map(function (text) {
+        return el("p", { className: "netw-summary-para", text: text });
+      }).concat(item.citation ? [el("p", { className: "netw-summary-citation", text: item.citation })] : [])));
+    });
+    return content;
+  };
+
+  /** A print view of the summary (printing shows nothing else of the page) and a text file,
+   * both made here in the browser: nothing is sent to any server. */
+  Widget.prototype.openSummary = function () {
+    var s = this.strings;
+    var self = this;
+    if (this.summary) this.closeSummary();
+    this.summaryUrl = URL.createObjectURL(new Blob([this.summaryText()], { type: "text/plain;charset=utf-8" }));
+    var printButton = el("button", { type: "button", className: "netw-summary-button", text: s.print });
+    var download = el("a", { className: "netw-summary-button", href: this.summaryUrl,
+      download: s.fileName + "-" + new Date().toISOString().slice(0, 10) + ".txt", text: s.download });
+    var closeButton = el("button", { type: "button", className: "netw-summary-button", text: s.closeSummary });
+    this.summary = el("div", {
+      className: "netw-summary", role: "dialog", "aria-modal": "true", "aria-labelledby": "netw-summary-title",
+      "aria-describedby": "netw-summary-note",
+    }, [el("div", { className: "netw-summary-box" }, [
+      el("div", { className: "netw-summary-bar" }, [
+        el("h2", { className: "netw-summary-title", id: "netw-summary-title", text: s.save }),
+        el("p", { className: "netw-summary-note", id: "netw-summary-note", text: s.saveNote }),
+        el("div", { className: "netw-summary-actions" }, [printButton, download, closeButton]),
+      ]),
+      this.summaryContent(),
+    ])]);
+    printButton.addEventListener("click", function () { window.print(); });
+    closeButton.addEventListener("click", function () { self.closeSummary(); });
+    // On the document: after a download or a print the focus may be on the page itself.
+    this.summaryKeys = function (event) {
+      if (event.key === "Escape") { event.preventDefault(); self.closeSummary(); }
+      if (event.key === "Tab") trapFocus(event, [printButton, download, closeButton]);
+    };
+    document.addEventListener("keydown", this.summaryKeys);
+    this.panel.inert = true;
+    this.launcher.inert = true;
+    document.documentElement.classList.add("netw-printing");
+    this.root.appendChild(this.summary);
+    printButton.focus();
+  };
+
+  Widget.prototype.closeSummary = function () {
+    if (!this.summary) return;
+    this.summary.remove();
+    this.summary = null;
+    document.removeEventListener("keydown", this.summaryKeys);
+    URL.revokeObjectURL(this.summaryUrl);
+    this.panel.inert = false;
+    this.launcher.inert = false;
+    document.documentElement.classList.remove("netw-printing");
+    this.saveButton.focus();
+  };
+
+  /** Tab and Shift+Tab go round the dialog's controls. */
+  function trapFocus(event, controls) {
+    var index = controls.indexOf(document.activeElement);
+    var next = event.shiftKey ? index - 1 : index + 1;
+    if (index < 0 || next < 0 || next >= controls.length) {
+      event.preventDefault();
+      controls[(next + controls.length) % controls.length].focus();
+    }
+  }
+
   Widget.prototype.persist = function () {
+    this.updateSaveButton();
     this.store.saveHistory(this.sessionId, this.messages.map(function (m) {
       return m.from === "user" ? { id: m.id, from: "user", text: m.text } : {
         id: m.id, from: "bot", paragraphs: m.paragraphs, kind: m.kind || null, citation: m.citation || null,
