@@ -10,6 +10,7 @@ CLI := $(PY) -m net_assistant.cli
 CLI_SCRIPT := $(VENV)/bin/net-assistant
 SPACY_PIPELINE := build/spacy_net_en/meta.json
 WIDGET_VENDOR := web/widget/vendor/socket.io.min.js
+WIDGET_TEXTS := web/widget/net-widget-texts.js
 PYTHON_3_10 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
 	/usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
@@ -44,7 +45,7 @@ help:
 	@echo "  make lock     - regenerate requirements.lock from requirements.in"
 	@echo "  make clean    - remove build output, models and stored conversations"
 
-setup: $(VENV)/.installed $(CLI_SCRIPT) $(SPACY_PIPELINE) $(WIDGET_VENDOR)
+setup: $(VENV)/.installed $(CLI_SCRIPT) $(SPACY_PIPELINE) $(WIDGET_VENDOR) $(WIDGET_TEXTS)
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON_3_10)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
@@ -64,6 +65,12 @@ $(SPACY_PIPELINE): $(VENV)/.installed content/terminology.yml net_assistant/nlp.
 # postinstall copies its browser bundle to web/widget/vendor/, served from the project.
 $(WIDGET_VENDOR): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+# The widget's copy of the assistant's words (the disclaimer), generated from domain.yml and
+# committed (tests/test_widget_texts.py checks it is current).
+$(WIDGET_TEXTS): $(VENV)/.installed domain.yml net_assistant/widget_texts.py
+	$(PY) -m net_assistant.widget_texts
+	touch $@
 
 # Debian's chromium for the browser tests (apt-get; CI runs as root).
 browser-deps:

@@ -1,13 +1,14 @@
 """The machine-readable metadata every bot answer carries (sent as Rasa ``json_message``).
 
 The widget and the outside evaluation read it: ``kind`` says what sort of answer it is,
-``topic``/``aspect`` what it is about, ``sources`` which source documents it quotes.
+``topic``/``aspect`` what it is about, ``sources`` which source documents it quotes. A reply to
+feedback (kind ``feedback``) names the answer it rates in the same fields.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, Iterable, Optional
 
-KINDS = ("answer", "escalation", "emergency", "support", "fallback", "smalltalk")
+KINDS = ("answer", "escalation", "emergency", "support", "fallback", "smalltalk", "feedback")
 
 
 def metadata(

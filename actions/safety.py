@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.turn import EMERGENCY_SLOT, open_turn
+from actions.turn import EMERGENCY_SLOT, close_missing_info_question, open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
 from actions.treatments import question_from
@@ -66,4 +66,4 @@ class ActionEmergency(Action):
             response="utter_emergency_self_harm" if self_harm else "utter_emergency",
             json_message=metadata("emergency", self_harm=self_harm),
         )
-        return [SlotSet(EMERGENCY_SLOT, True)]
+        return [SlotSet(EMERGENCY_SLOT, True), *close_missing_info_question(tracker)]

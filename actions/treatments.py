@@ -15,6 +15,8 @@ from net_assistant.answers import Answer, load_answerer
 from net_assistant.citations import CitationWording
 from net_assistant.contract import (
     ASPECT_SLOT,
+    FEEDBACK_HELPFUL,
+    FEEDBACK_NOT_HELPFUL,
     FOLLOW_UP,
     PERSONAL_CONTEXT_KEY,
     TOPIC_SLOT,
@@ -57,6 +59,26 @@ def aspect_buttons(topic: str, answered: Optional[str],
         for aspect in load_knowledge().aspects_for(topic)
         if aspect != answered and aspect in ASPECT_BUTTONS
     ]
+
+
+# The feedback pair under every answer, and the responses that word them.
+FEEDBACK_BUTTONS = {
+    FEEDBACK_HELPFUL: "utter_button_helpful",
+    FEEDBACK_NOT_HELPFUL: "utter_button_not_helpful",
+}
+
+
+def feedback_buttons(domain: Dict[str, Any]) -> List[Dict[str, str]]:
+    """ "Helpful" / "Not helpful": payloads that are intents, never free text."""
+    return [{"title": response_text(domain, name), "payload": intent_payload(intent)}
+            for intent, name in FEEDBACK_BUTTONS.items()]
+
+
+def feedback_offer(domain: Dict[str, Any]) -> Dict[str, Any]:
+    """What the answer's metadata says about its feedback buttons: the question a widget shows
+    above them, and which of the answer's buttons they are."""
+    return {"question": response_text(domain, "utter_feedback_question"),
+            "payloads": [button["payload"] for button in feedback_buttons(domain)]}
 
 
 def treatment_buttons(aspect: Optional[str]) -> List[Dict[str, str]]:
@@ -110,7 +132,7 @@ class ActionAnswerTreatment(Action):
         wording = CitationWording.from_responses(domain["responses"])
         dispatcher.utter_message(
             text=answer_text(answer, personal_context, domain, wording),
-            buttons=aspect_buttons(answer.topic, answer.aspect, domain),
+            buttons=aspect_buttons(answer.topic, answer.aspect, domain) + feedback_buttons(domain),
             json_message=metadata(
                 "answer",
                 topic=answer.topic,
@@ -121,6 +143,7 @@ class ActionAnswerTreatment(Action):
                 not_covered=answer.not_covered,
                 personal_context=personal_context,
                 patient_quote=answer.quote.id if answer.quote else None,
+                feedback=feedback_offer(domain),
             ),
         )
         return events + [SlotSet(TOPIC_SLOT, question.topic), SlotSet(ASPECT_SLOT, question.aspect)]

@@ -17,6 +17,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from net_assistant.contract import MISSING_INFO_SLOT
+
 DISCLAIMER_SLOT = "disclaimer_shown"
 EMERGENCY_SLOT = "emergency_raised"
 
@@ -30,4 +32,9 @@ def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[s
     if tracker.get_slot(EMERGENCY_SLOT):
         dispatcher.utter_message(response="utter_emergency_reminder")
         events.append(SlotSet(EMERGENCY_SLOT, False))
-    return events
+    return events + close_missing_info_question(tracker)
+
+
+def close_missing_info_question(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The question "what was missing?" is open for one message: any reply closes it."""
+    return [SlotSet(MISSING_INFO_SLOT, False)] if tracker.get_slot(MISSING_INFO_SLOT) else []

@@ -35,6 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from net_assistant.contract import (
+    BUTTON_ONLY_INTENTS,
     LANGUAGE_KEY,
     PERSONAL_CONTEXT_KEY,
     SAFETY_RULE_KEY,
@@ -303,6 +304,37 @@ class _TextRewriter(GraphComponent):
 
     def rewrite(self, text: str) -> str:
         raise NotImplementedError
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class ButtonOnlyIntents(GraphComponent):
+    """Leaves the intents only our buttons send (``BUTTON_ONLY_INTENTS``: the feedback pair)
+    out of the classifier's training. Rasa's checks want examples for every intent, so
+    data/nlu/feedback.yml has the button titles; nobody's typed words are read as feedback
+    ("that was helpful" stays thanks), and the classifier is the one it was without them."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ButtonOnlyIntents:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        kept = [example for example in training_data.training_examples
+                if example.get(INTENT) not in BUTTON_ONLY_INTENTS or example.get(TEXT) is None]
+        if len(kept) == len(training_data.training_examples):
+            return training_data
+        return TrainingData(kept, training_data.entity_synonyms, training_data.regex_features,
+                            training_data.lookup_tables, training_data.responses)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        return messages
 
 
 @DefaultV1Recipe.register(

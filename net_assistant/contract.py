@@ -29,6 +29,13 @@ GREET = "greet"
 GOODBYE = "goodbye"
 THANK = "thank"
 BOT_CHALLENGE = "bot_challenge"
+# Feedback on the latest answer: the payloads of its "Helpful" / "Not helpful" buttons.
+FEEDBACK_HELPFUL = "feedback_helpful"
+FEEDBACK_NOT_HELPFUL = "feedback_not_helpful"
+FEEDBACK_INTENTS: Tuple[str, ...] = (FEEDBACK_HELPFUL, FEEDBACK_NOT_HELPFUL)
+# Intents only buttons send: left out of the classifier's training (components.ButtonOnlyIntents).
+BUTTON_ONLY_INTENTS: FrozenSet[str] = frozenset(FEEDBACK_INTENTS)
+NLU_FALLBACK = "nlu_fallback"
 
 # Actions.
 ANSWER_TREATMENT = "action_answer_treatment"
@@ -39,6 +46,8 @@ OTHER_LANGUAGE_ACTION = "action_other_language"
 LIST_SUPPORT = "action_list_support"
 SPECIALIST_CENTRE_ACTION = "action_specialist_centre"
 OFFER_SUPPORT = "action_offer_support"
+FEEDBACK_ACTION = "action_feedback"
+NOTE_MISSING_INFO = "action_note_missing_info"
 
 # The country question and its slots; the treatment under discussion.
 COUNTRY_FORM = "country_form"
@@ -46,6 +55,11 @@ COUNTRY_SLOT = "country"
 REQUESTED_SLOT = "requested_slot"
 TOPIC_SLOT = "topic"
 ASPECT_SLOT = "aspect"
+# True for one message after "not helpful": a message that is no new request then says what the
+# answer was missing (actions/feedback.py; the turn protocol clears it, actions/turn.py).
+MISSING_INFO_SLOT = "missing_info_requested"
+# What such a message may have been classified as (anything else is handled as itself).
+MISSING_INFO_INTENTS: FrozenSet[str] = frozenset({OUT_OF_SCOPE, NLU_FALLBACK})
 
 # What our NLU components add to the parse data (tracker.latest_message) for the actions.
 SAFETY_RULE_KEY = "safety_rule"  # the rule that re-labelled the message: rule_id, category, …
@@ -66,6 +80,8 @@ _INTERRUPTIONS = {
     BOT_CHALLENGE: SMALLTALK,
     GREET: SMALLTALK,
     THANK: SMALLTALK,
+    FEEDBACK_HELPFUL: FEEDBACK_ACTION,
+    FEEDBACK_NOT_HELPFUL: FEEDBACK_ACTION,
 }
 
 
@@ -88,7 +104,8 @@ def intent_payload(intent: str, **entities: str) -> str:
 # intent with entities and skips the classifier and the safety rules, so a message is read that
 # way only when it is exactly a payload one of our buttons could carry; anything else that
 # starts with "/" is read as text (net_assistant.components.TypedCommandGuard).
-_PLAIN_QUICK_REPLIES = frozenset({OUT_OF_SCOPE, PERSONAL, SUPPORT_GROUPS, SPECIALIST_CENTRE})
+_PLAIN_QUICK_REPLIES = frozenset({OUT_OF_SCOPE, PERSONAL, SUPPORT_GROUPS, SPECIALIST_CENTRE,
+                                  *FEEDBACK_INTENTS})
 _PAYLOAD = re.compile(r"/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?", re.S)
 
 

@@ -3,7 +3,6 @@ these conversations copied out of the live tracker store into a store of their o
 counts are exactly theirs, whatever else the test session talked about)."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -71,25 +70,6 @@ def copy_conversations(live_db: Path, senders: Sequence[str], target: Path) -> P
         copy.commit()
         copy.execute("DETACH DATABASE live")
     return target
-
-
-def add_feedback(db: Path, sender: str, intent: str) -> None:
-    """A feedback click after the sender's last message, stored as Rasa stores a user event
-    (the sender's last real user event, with the feedback intent and payload)."""
-    with sqlite3.connect(db) as store:
-        (data,) = store.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' "
-            "ORDER BY id DESC LIMIT 1", (sender,)).fetchone()
-        last = store.execute("SELECT MAX(timestamp) FROM events WHERE sender_id = ?",
-                             (sender,)).fetchone()[0]
-        event = json.loads(data)
-        event.update(text=f"/{intent}", timestamp=last + 1)
-        event["parse_data"].update(text=f"/{intent}", entities=[],
-                                   intent={"name": intent, "confidence": 1.0},
-                                   intent_ranking=[{"name": intent, "confidence": 1.0}])
-        store.execute("INSERT INTO events (sender_id, type_name, timestamp, intent_name, "
-                      "action_name, data) VALUES (?, 'user', ?, ?, NULL, ?)",
-                      (sender, last + 1, intent, json.dumps(event)))
 
 
 def shift_days(db: Path, sender: str, days: int) -> None:

@@ -57,8 +57,14 @@ def test_the_aspect_asked_is_answered_and_the_others_offered_as_buttons():
     assert message["custom"]["aspect"] == "how_given"
     assert "injection" in message["text"]
     payloads = [button["payload"] for button in message["buttons"]]
-    assert payloads and all("somatostatin_analogues" in p for p in payloads)
-    assert not any('"how_given"' in p for p in payloads)
+    # the other aspects, then the feedback pair (the metadata says which buttons those are)
+    feedback = message["custom"]["feedback"]
+    assert payloads[-2:] == feedback["payloads"] == ["/feedback_helpful", "/feedback_not_helpful"]
+    assert [b["title"] for b in message["buttons"][-2:]] == ["Helpful", "Not helpful"]
+    assert feedback["question"] == DOMAIN["responses"]["utter_feedback_question"][0]["text"]
+    aspects = payloads[:-2]
+    assert aspects and all("somatostatin_analogues" in p for p in aspects)
+    assert not any('"how_given"' in p for p in aspects)
     assert slots == {"topic": "somatostatin_analogues", "aspect": "how_given"}
 
 

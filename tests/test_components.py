@@ -340,6 +340,33 @@ def test_quick_reply_payloads_and_ordinary_text_are_left_alone(context: Dict,
     assert message.get(TEXT) == payload
 
 
+def test_the_feedback_buttons_payloads_are_left_alone(context: Dict) -> None:
+    from net_assistant.components import TypedCommandGuard
+
+    messages = [Message({TEXT: "/feedback_helpful"}), Message({TEXT: "/feedback_not_helpful"})]
+    TypedCommandGuard.create({}, **context).process(messages)
+    assert [m.get(TEXT) for m in messages] == ["/feedback_helpful", "/feedback_not_helpful"]
+
+
+def test_the_classifier_is_not_trained_on_intents_only_buttons_send(context: Dict) -> None:
+    """The feedback intents' examples (the button titles) never reach DIET; everything else,
+    the rules' intent-only messages included, is passed on as it was."""
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from net_assistant.components import ButtonOnlyIntents
+
+    examples = [Message({TEXT: "Helpful", INTENT: "feedback_helpful"}),
+                Message({TEXT: "thanks", INTENT: "thank"}),
+                Message({TEXT: "Not helpful", INTENT: "feedback_not_helpful"}),
+                Message({INTENT: "feedback_helpful"})]  # a rule's user step: no text
+    component = ButtonOnlyIntents.create({}, **context)
+    kept = component.process_training_data(TrainingData(examples, entity_synonyms={"jab": "x"}))
+    assert [(m.get(TEXT), m.get(INTENT)) for m in kept.training_examples] == [
+        ("thanks", "thank"), (None, "feedback_helpful")]
+    assert kept.entity_synonyms == {"jab": "x"}
+    assert component.process([examples[0]]) == [examples[0]]  # at run time it does nothing
+
+
 # --- an unsure guess that the message's own treatment name confirms ----------------------------
 
 

@@ -124,13 +124,15 @@ def offered_payloads() -> Set[str]:
         buttons += treatments.treatment_buttons(aspect)
     for topic in terminology.treatments:
         buttons += treatments.aspect_buttons(topic, None, DOMAIN)
+    buttons += treatments.feedback_buttons(DOMAIN)
     payloads = {b["payload"] for b in buttons} | {support.SUPPORT_GROUPS_PAYLOAD}
     return {payload for payload in payloads if payload.startswith("/")}
 
 
 def test_every_payload_a_button_offers_is_read_as_a_quick_reply() -> None:
     payloads = offered_payloads()
-    assert len(payloads) > 50, payloads  # treatments × aspects, follow-ups, hand-offs
+    assert len(payloads) > 50, payloads  # treatments × aspects, follow-ups, hand-offs, feedback
+    assert {"/feedback_helpful", "/feedback_not_helpful"} <= payloads
     assert not [p for p in payloads if not contract.is_quick_reply_payload(p)]
 
 
@@ -141,7 +143,9 @@ def test_no_typed_intent_or_entity_passes_for_a_quick_reply() -> None:
                   '/ask_prrt{"aspect":"how_given"}', '/ask_prrt{"aspect": ["how_given"]}',
                   '/ask_prrt{}', '/ask_followup{"treatment": "prrt", "aspect": "goal"} hi',
                   '/ask_followup{"aspect": "goal", "aspect": "cost"}', "/", "",
-                  '/out_of_scope{"aspect": "goal"}', "/ask_prrt\n"]:
+                  '/out_of_scope{"aspect": "goal"}', "/ask_prrt\n",
+                  '/feedback_helpful{"aspect": "goal"}', "/feedback_not_helpful{}",
+                  "/missing_info_requested"]:
         assert not contract.is_quick_reply_payload(typed), typed
 
 

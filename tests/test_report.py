@@ -192,6 +192,35 @@ def test_feedback_counts_for_the_answer_before_it_and_not_helpful_goes_on_the_to
         "what is PRRT?", (("not_helpful", 1),), "prrt")
 
 
+def test_feedback_counts_for_the_answer_its_reply_names_and_the_note_goes_on_the_to_do_list():
+    """The assistant's reply to a click names the answer it rates (actions/feedback.py); the
+    message after "not helpful" that says what was missing is a message, and a to-do item."""
+    surgery = dict(ANSWER, topic="surgery", aspect="how_given", passages=["surgery-types"])
+    rated = {"kind": "feedback", "verdict": "not_helpful", "topic": "surgery",
+             "aspect": "how_given", "sources": ["s"], "passages": ["surgery-types"],
+             "not_covered": None}
+    counter = FigureCounter()
+    counter.add_conversation(_conversation(
+        ("how is surgery done?", "ask_surgery", surgery),
+        ("what is PRRT?", "ask_prrt", ANSWER),
+        ("/feedback_not_helpful", "feedback_not_helpful", rated),  # names surgery, not PRRT
+        ("it didn't say how long I'd be in hospital", "out_of_scope",
+         dict(rated, missing_info=True)),
+        ("/feedback_helpful", "feedback_helpful", dict(rated, verdict="helpful")),
+    ))
+    figures = counter.figures
+    assert figures.feedback_by_topic == Counter({("surgery", "not_helpful"): 1,
+                                                 ("surgery", "helpful"): 1})
+    assert figures.feedback_by_passage == Counter({("surgery-types", "not_helpful"): 1,
+                                                   ("surgery-types", "helpful"): 1})
+    assert figures.messages == 3 and figures.outcomes["missing_info"] == 1
+    groups = {g.example: g for g in figures.todo.groups()}
+    note = groups["it didn't say how long I'd be in hospital"]
+    assert (note.reasons, note.topic, note.aspect) == (
+        (("missing_info", 1),), "surgery", "how_given")
+    assert groups["how is surgery done?"].reasons == (("not_helpful", 1),)  # the rated answer's
+
+
 def test_what_ends_badly_goes_on_the_to_do_list_with_the_assistants_guess():
     not_covered = dict(ANSWER, aspect="what_is", not_covered="side_effects")
     counter = FigureCounter()

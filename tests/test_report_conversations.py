@@ -27,7 +27,7 @@ from net_assistant.report.build import write_report
 from net_assistant.terminology import load_terminology
 from tests.conftest import DOMAIN, Chat
 from tests.real_conversations import (
-    SECRETS, Recorded, add_feedback, copy_conversations, have_conversations, shift_days,
+    SECRETS, Recorded, copy_conversations, have_conversations, shift_days,
 )
 
 pytestmark = pytest.mark.slow
@@ -143,33 +143,49 @@ def test_a_report_over_the_live_store_shows_no_sender_id(assistant, recorded: Re
     assert not [secret for secret in SECRETS if secret in html]
 
 
-def test_days_feedback_and_the_to_do_list(recorded: Recorded, store: Path, tmp_path: Path):
-    """One conversation moved a day back; feedback clicks after real answers."""
-    db = copy_conversations(store, recorded.senders, tmp_path / "tracker.db")
-    personal, treatments, not_covered = (
-        next(s for s in recorded.senders if s.endswith(name))
-        for name in ("personal", "treatments", "not-covered"))
+# Feedback given with the buttons, in conversations of their own: (name, messages).
+RATED = (
+    ("rated-chemo", ("tell me about chemotherapy", "/feedback_not_helpful",
+                     "too vague, I wanted more detail")),
+    ("rated-cost", ("how much does PRRT cost?", "/feedback_helpful")),
+)
+
+
+def test_days_feedback_and_the_to_do_list(assistant, recorded: Recorded, tmp_path: Path):
+    """One conversation moved a day back; real feedback clicks after real answers, and a note
+    on what a "not helpful" answer was missing."""
+    rated = have_conversations(assistant.rasa_url, f"rated-{os.getpid()}", RATED)
+    senders = recorded.senders + rated.senders
+    db = copy_conversations(assistant.tracker_db, senders, tmp_path / "tracker.db")
+    personal = next(s for s in recorded.senders if s.endswith("personal"))
     shift_days(db, personal, 1)
-    add_feedback(db, treatments, "feedback_not_helpful")
-    add_feedback(db, not_covered, "feedback_helpful")
     html = write_report(sqlite_url(db), tmp_path / "r.html", quiet=True).read_text()
     rows = tables(html)
 
     with sqlite3.connect(db) as store_db:
         first = dict(store_db.execute("SELECT sender_id, MIN(timestamp) FROM events "
                                       "WHERE type_name = 'user' GROUP BY sender_id"))
-    per_day = Counter(_day(first[s]) for s in recorded.senders)
+        clicks = Counter(intent for (intent,) in store_db.execute(
+            "SELECT intent_name FROM events WHERE type_name = 'user' AND intent_name LIKE "
+            "'feedback%'"))
+    assert clicks == {"feedback_helpful": 1, "feedback_not_helpful": 1}
+    per_day = Counter(_day(first[s]) for s in senders)
     assert len(per_day) == 2
     assert {day: int(conversations) for day, conversations, _ in rows["activity"][1:]} == {
         day: per_day[day] for day in sorted(per_day)}
     escalations = {day: int(n) for day, n, _ in rows["safety"][1:]}
     assert escalations[_day(first[personal])] == 1 and sum(escalations.values()) == 1
 
-    chemo = recorded.turns[treatments][-1][1].metadata[-1]
-    cost = recorded.turns[not_covered][-1][1].metadata[-1]
+    chemo_sender, cost_sender = rated.senders
+    chemo = rated.turns[chemo_sender][0][1].metadata[-1]
+    cost = rated.turns[cost_sender][0][1].metadata[-1]
+    assert (chemo["kind"], cost["kind"]) == ("answer", "answer")
+    # the replies to the clicks name the answers they rate
+    assert rated.turns[chemo_sender][1][1].metadata[-1]["passages"] == chemo["passages"]
+    assert rated.turns[cost_sender][1][1].metadata[-1]["passages"] == cost["passages"]
     terminology = load_terminology()
     names = {t.id: t.name for t in terminology.treatments.values()}
-    # (helpful, not helpful) per topic and per passage of the answer each click followed
+    # (helpful, not helpful) per topic and per passage of the answer each click rated
     assert [names["chemotherapy"], "0", "1"] in rows["feedback"]
     assert [names[cost["topic"]], "1", "0"] in rows["feedback"]
     for passage in chemo["passages"]:
@@ -179,7 +195,11 @@ def test_days_feedback_and_the_to_do_list(recorded: Recorded, store: Path, tmp_p
     todo = {row[1]: row for row in rows["todo"][1:]}
     assert todo["tell me about chemotherapy"][3:] == [
         "rated not helpful (1)", names["chemotherapy"], terminology.aspects[chemo["aspect"]].label]
+    assert todo["too vague, I wanted more detail"][3:] == [
+        "what was missing (1)", names["chemotherapy"], terminology.aspects[chemo["aspect"]].label]
     assert todo["what are the side effects of PRRT?"][3] == "not covered (1)"
+    outcomes = {name: int(count) for name, count, _share in rows["outcomes"][1:]}
+    assert outcomes["Said what an answer was missing"] == 1
 
 
 def _day(timestamp: float) -> str:

@@ -61,6 +61,23 @@ def test_later_replies_bring_neither(name: str) -> None:
     assert messages, name
 
 
+@pytest.mark.parametrize("name", sorted(registered_replies()) + ["action_emergency"])
+def test_any_reply_closes_the_question_what_an_answer_was_missing(name: str) -> None:
+    """After "not helpful" the question is open for one message, whatever it is."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    slots = {"disclaimer_shown": True, "emergency_raised": False, "missing_info_requested": True}
+    intent = INTENT_FOR.get(name, "greet")
+    parse_data = {"text": "hi", "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    tracker = Tracker("patient", slots, parse_data, [{"event": "user", "text": "hi",
+                                                      "parse_data": parse_data}],
+                      False, None, {}, "action_listen")
+    events = asyncio.run(executor.actions[name](CollectingDispatcher(), tracker, DOMAIN))
+    closing = [e["value"] for e in events
+               if e["event"] == "slot" and e["name"] == "missing_info_requested"]
+    assert closing and closing[-1] is False, (name, events)
+
+
 def test_the_emergency_reply_is_the_call_for_help_alone() -> None:
     executor = ActionExecutor()
     executor.register_package("actions")

@@ -9,15 +9,15 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from net_assistant.conversation_store import StoredEvent
 from net_assistant.contract import FOLLOW_UP
 from net_assistant.questions import resolve_question
 from net_assistant.report.todo import TodoList
 from net_assistant.report.turns import (
-    ANSWERED, EMERGENCY, ESCALATION, FALLBACK, FEEDBACK, FEEDBACK_HELPFUL, NOT_COVERED,
-    OTHER_LANGUAGE, OUT_OF_SCOPE, Turn, conversations,
+    ANSWERED, EMERGENCY, ESCALATION, FALLBACK, FEEDBACK, FEEDBACK_HELPFUL, MISSING_INFO,
+    NOT_COVERED, OTHER_LANGUAGE, OUT_OF_SCOPE, Turn, conversations,
 )
 from net_assistant.terminology import Terminology, load_terminology
 
@@ -69,17 +69,20 @@ class FigureCounter:
     def add_conversation(self, turns: List[Turn]) -> None:
         self.figures.senders += 1
         answered: Optional[Turn] = None  # the latest answer, for feedback on it
+        answers: Dict[Tuple, Turn] = {}  # the latest answer of each (topic, passages)
         new_session = False  # a session whose first message is still to come
         for turn in turns:
             outcome = turn.outcome
             new_session = new_session or turn.starts_session
             if outcome == FEEDBACK:
-                self._feedback(turn, answered)
+                rated = turn.rated
+                self._feedback(turn, answers.get(_answer_key(rated), answered) if rated
+                               else answered)
                 continue
             self._count(turn, outcome, answered, new_session)
             new_session = False
             if outcome in (ANSWERED, NOT_COVERED):
-                answered = turn
+                answered = answers[_answer_key(turn.final)] = turn
 
     def _count(self, turn: Turn, outcome: str, answered: Optional[Turn],
                new_session: bool) -> None:
@@ -96,17 +99,24 @@ class FigureCounter:
             figures.emergencies_per_day[day] += 1
         if outcome in TODO_OUTCOMES:
             self._to_do(turn, outcome, *self._guess(turn, answered))
+        elif outcome == MISSING_INFO:  # what a "not helpful" answer was missing
+            rated = turn.final
+            self._to_do(turn, MISSING_INFO, rated.get("topic"), _asked(rated))
 
     def _feedback(self, turn: Turn, answered: Optional[Turn]) -> None:
-        if answered is None:
+        """Counted for the answer the feedback's reply names, else (a store written before the
+        replies named it) for the latest answer before it."""
+        meta = turn.rated or (answered.final if answered else None)
+        if meta is None:
             return
-        verdict = HELPFUL if turn.intent == FEEDBACK_HELPFUL else NOT_HELPFUL
-        meta = answered.final
+        verdict = turn.final.get("verdict") if turn.rated else None
+        if verdict not in (HELPFUL, NOT_HELPFUL):
+            verdict = HELPFUL if turn.intent == FEEDBACK_HELPFUL else NOT_HELPFUL
         self.figures.feedback_by_topic[(meta.get("topic"), verdict)] += 1
         for passage in meta.get("passages") or []:
             self.figures.feedback_by_passage[(passage, verdict)] += 1
-        if verdict == NOT_HELPFUL:
-            self._to_do(answered, NOT_HELPFUL, meta.get("topic"), asked_aspect(answered))
+        if verdict == NOT_HELPFUL and answered is not None:
+            self._to_do(answered, NOT_HELPFUL, meta.get("topic"), _asked(meta))
 
     def _to_do(self, turn: Turn, reason: str, topic: Optional[str], aspect: Optional[str]) -> None:
         text = turn.text.strip()
@@ -128,7 +138,15 @@ class FigureCounter:
 
 def asked_aspect(turn: Turn) -> Optional[str]:
     """The aspect a person asked about: one the sources don't cover if so, else the answer's."""
-    return turn.final.get("not_covered") or turn.final.get("aspect")
+    return _asked(turn.final)
+
+
+def _answer_key(meta: Dict[str, Any]) -> Tuple:
+    return meta.get("topic"), tuple(meta.get("passages") or ())
+
+
+def _asked(meta: Dict[str, Any]) -> Optional[str]:
+    return meta.get("not_covered") or meta.get("aspect")
 
 
 def count_figures(events: Iterable[StoredEvent], progress: Optional[Progress] = None,

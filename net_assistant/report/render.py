@@ -19,7 +19,7 @@ from net_assistant.report import plots
 from net_assistant.report.figures import HELPFUL, NOT_HELPFUL, Figures
 from net_assistant.report.todo import TodoGroup
 from net_assistant.report.turns import (
-    ANSWERED, FALLBACK, NOT_COVERED, OUT_OF_SCOPE, OUTCOMES,
+    ANSWERED, FALLBACK, MISSING_INFO, NOT_COVERED, OUT_OF_SCOPE, OUTCOMES,
 )
 from net_assistant.terminology import ASPECT_PRIORITY, Terminology, load_terminology
 
@@ -27,7 +27,7 @@ WORDS_FILE = "report.yml"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE = "report.html"
 SECTIONS = ("activity", "topics", "outcomes", "safety", "feedback", "todo")
-REASONS = (FALLBACK, NOT_COVERED, OUT_OF_SCOPE, "other_language", NOT_HELPFUL)
+REASONS = (FALLBACK, NOT_COVERED, OUT_OF_SCOPE, "other_language", NOT_HELPFUL, MISSING_INFO)
 VERDICTS = (HELPFUL, NOT_HELPFUL)
 ALWAYS_SHOWN_OUTCOMES = (ANSWERED, NOT_COVERED, FALLBACK, OUT_OF_SCOPE)
 TOP_PASSAGES = 20

@@ -2,7 +2,10 @@
 
 Only ``user``, ``bot`` and ``session_started`` rows are read. A bot event carries the answer
 metadata (``data.custom``: kind, topic, aspect, passages, not_covered, ...); the last one of a
-turn is the turn's final word, as the widget and the tests read it. User events' JSON (with the
+turn is the turn's final word, as the widget and the tests read it. Feedback is a user event
+with the intent ``feedback_helpful`` / ``feedback_not_helpful`` (a button under an answer),
+whose reply (kind ``feedback``) names the answer it rates; a reply of that kind tagged
+``missing_info`` follows the message that said what a "not helpful" answer was missing. User events' JSON (with the
 classifier's whole ranking) is parsed only for the few turns the report quotes.
 """
 from __future__ import annotations
@@ -18,18 +21,19 @@ from net_assistant.conversation_store import StoredEvent
 USER, BOT, SESSION_STARTED = "user", "bot", "session_started"
 EVENT_TYPES = (USER, BOT, SESSION_STARTED)
 SECONDS_PER_DAY = 86400
-FEEDBACK_HELPFUL = "feedback_helpful"
-FEEDBACK_NOT_HELPFUL = "feedback_not_helpful"
-FEEDBACK_INTENTS = (FEEDBACK_HELPFUL, FEEDBACK_NOT_HELPFUL)
+FEEDBACK_HELPFUL = contract.FEEDBACK_HELPFUL
+FEEDBACK_NOT_HELPFUL = contract.FEEDBACK_NOT_HELPFUL
+FEEDBACK_INTENTS = contract.FEEDBACK_INTENTS
+FEEDBACK_KIND = "feedback"
 NLU_FALLBACK = "nlu_fallback"
 
 # How a turn ended, from its final reply's kind (and, for a fallback, why).
 ANSWERED, NOT_COVERED, FALLBACK, OUT_OF_SCOPE, OTHER_LANGUAGE = (
     "answered", "not_covered", "fallback", "out_of_scope", "other_language")
-ESCALATION, EMERGENCY, SUPPORT, SMALLTALK, NO_REPLY, FEEDBACK = (
-    "escalation", "emergency", "support", "smalltalk", "no_reply", "feedback")
+ESCALATION, EMERGENCY, SUPPORT, SMALLTALK, NO_REPLY, FEEDBACK, MISSING_INFO = (
+    "escalation", "emergency", "support", "smalltalk", "no_reply", "feedback", "missing_info")
 OUTCOMES = (ANSWERED, NOT_COVERED, FALLBACK, OUT_OF_SCOPE, OTHER_LANGUAGE, ESCALATION,
-            EMERGENCY, SUPPORT, SMALLTALK, NO_REPLY)
+            EMERGENCY, SUPPORT, SMALLTALK, MISSING_INFO, NO_REPLY)
 _DECLINED = {contract.OUT_OF_SCOPE: OUT_OF_SCOPE, contract.OTHER_LANGUAGE: OTHER_LANGUAGE}
 
 
@@ -65,10 +69,18 @@ class Turn:
         return str(self.message.get("text") or "")
 
     @property
+    def rated(self) -> Optional[Dict[str, Any]]:
+        """The metadata of the answer a feedback reply names (topic, aspect, passages, ...)."""
+        final = self.final
+        return final if final.get("kind") == FEEDBACK_KIND and final.get("topic") else None
+
+    @property
     def outcome(self) -> str:
-        if self.intent in FEEDBACK_INTENTS:
-            return FEEDBACK
         kind = self.final.get("kind")
+        if kind == FEEDBACK_KIND and self.final.get("missing_info"):
+            return MISSING_INFO  # typed, so a message: what the answer was missing
+        if self.intent in FEEDBACK_INTENTS or kind == FEEDBACK_KIND:
+            return FEEDBACK
         if kind == "answer":
             return NOT_COVERED if self.final.get("not_covered") else ANSWERED
         if kind == "fallback":

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Route, expect
 
 from net_assistant.report.build import write_report
-from tests.real_conversations import SECRETS, add_feedback, copy_conversations, have_conversations
+from tests.conftest import Chat
+from tests.real_conversations import SECRETS, copy_conversations, have_conversations
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +36,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def report_url(assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("report-page")
     recorded = have_conversations(assistant.rasa_url, f"report-page-{os.getpid()}")
+    # a real "Not helpful" click on the first conversation's last answer
+    assert Chat(assistant.rasa_url, recorded.senders[0]).send("/feedback_not_helpful").kinds == [
+        "feedback"]
     db = copy_conversations(assistant.tracker_db, recorded.senders, workdir / "tracker.db")
-    add_feedback(db, recorded.senders[0], "feedback_not_helpful")
     write_report(sa.engine.make_url(f"sqlite:///{db}"), workdir / "report.html", quiet=True)
     handler = functools.partial(_QuietHandler, directory=str(workdir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
