@@ -63,6 +63,11 @@ class Assistant:
     session_secret: str = field(default_factory=lambda: secrets.token_hex(32))
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     web_port: Optional[int] = None
+    # Another deployment of the same servers (the benchmark's comparisons): files relative to
+    # the project, and variables set for every server on top of the environment.
+    endpoints: str = "endpoints.yml"
+    credentials: str = "credentials.yml"
+    extra_environment: Dict[str, str] = field(default_factory=dict)
 
     @property
     def host(self) -> str:
@@ -84,10 +89,12 @@ class Assistant:
         env = dict(os.environ)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no calls home at run time
         env.setdefault(SESSION_SECRET_VARIABLE, self.session_secret)
         env["ACTION_SERVER_URL"] = f"{self.action_url}/webhook"
         env["TRACKER_DB"] = str(self.tracker_db)
         env[CORS_ORIGINS_VARIABLE] = " ".join(self.origins())
+        env.update(self.extra_environment)
         return env
 
     def spawn(self, name: str, command: List[str]) -> subprocess.Popen:
@@ -111,8 +118,8 @@ class Assistant:
         origins = self.origins()
         process = self.spawn(RASA, [
             "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port),
-            "--interface", self.interface, "--endpoints", "endpoints.yml",
-            "--credentials", "credentials.yml", *(["--cors", *origins] if origins else []),
+            "--interface", self.interface, "--endpoints", self.endpoints,
+            "--credentials", self.credentials, *(["--cors", *origins] if origins else []),
         ])
         _wait_until_up(f"{self.rasa_url}/", process, "The Rasa server")
 
