@@ -86,3 +86,12 @@ def test_a_conversation_loads_the_same_from_the_json_column_alone(tmp_path: Path
         assert list(ours.events) == list(rasas.events)
         assert ours.current_state() == rasas.current_state()
     assert asyncio.run(speedups.sql_retrieve(store, "nobody", False)) is None
+
+
+def test_every_content_file_reads_the_same_with_libyaml_as_with_pure_python() -> None:
+    import yaml
+
+    from net_assistant.content import CONTENT_DIR, load_yaml
+
+    for path in sorted(CONTENT_DIR.glob("*.yml")):
+        assert load_yaml(path.name) == yaml.safe_load(path.read_text(encoding="utf-8")), path
