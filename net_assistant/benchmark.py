@@ -7,7 +7,8 @@ start (Rasa process start to the first answer), drives them from a separate proc
 over REST and Socket.IO, holds one conversation of 100 turns (latency against conversation
 length), and reads each server's peak memory. Training times and held-out accuracy come from
 the models' sidecars (measured when the model was trained or first evaluated; ``--retrain``
-measures training again). ``--workers 2`` adds ours with that many Sanic workers (Redis lock
+measures training again). ``--without-speedups`` adds ours with NET_SPEEDUPS=0 (Rasa's own code
+paths: what net_assistant.speedups changes). ``--workers 2`` adds ours with that many Sanic workers (Redis lock
 store, started here). Figures are printed as a table, with ours as ratios to the others, and
 kept in build/bench/results.json; ``--plots DIR`` writes the plots. Figures depend on the
 machine and on what else runs on it: the load average is printed with them.
@@ -41,7 +42,7 @@ class Plan:
     """How long each part runs: the full run, or ``--quick`` for a smoke run."""
 
     users: Sequence[int] = (1, 10, 50)
-    seconds: float = 40.0
+    seconds: float = 30.0
     turns: int = 100
     block: int = 10  # turns compared at the start and at the end of the long conversation
     evaluate: bool = True
@@ -247,6 +248,13 @@ def render(table: List[List[str]]) -> str:
                      for row in table)
 
 
+def markdown(table: List[List[str]]) -> str:
+    """The same table for docs/benchmarks.md."""
+    lines = ["| " + " | ".join(table[0]) + " |", "|" + " --- |" * len(table[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in table[1:]]
+    return "\n".join(lines)
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{platform.node()}: {os.cpu_count()} CPUs, {memory:.0f} GiB, "
@@ -269,10 +277,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
     parser.add_argument("--workers", type=int, default=0,
                         help="also measure ours with this many Sanic workers (Redis lock store)")
+    parser.add_argument("--without-speedups", action="store_true",
+                        help="also measure ours with NET_SPEEDUPS=0 (Rasa's own code paths)")
     parser.add_argument("--retrain", action="store_true", help="measure training again")
     parser.add_argument("--plots", type=Path, help="write the plots into this folder")
     parser.add_argument("--users", type=int, nargs="+", help="load levels instead of 1 10 50")
-    parser.add_argument("--seconds", type=float, help="seconds per load level instead of 40")
+    parser.add_argument("--seconds", type=float, help="seconds per load level instead of 30")
     parser.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
@@ -293,6 +303,10 @@ def main(argv: Optional[List[str]] = None) -> None:
                     _evaluate(models[name])
         for name in args.systems:
             results[name] = measure(name, models[name], plan, workdir, log)
+        if args.without_speedups and "ours" in models:
+            results["ours-without-speedups"] = measure(
+                "ours-without-speedups", models["ours"], plan, workdir, log,
+                extra={"NET_SPEEDUPS": "0"})
         if args.workers > 1 and "ours" in models:
             workers = _workers(models["ours"], args.workers, plan, workdir, log)
             results[workers.name] = workers
@@ -301,7 +315,9 @@ def main(argv: Optional[List[str]] = None) -> None:
         from net_assistant.bench.plots import write_plots
 
         write_plots(results, args.plots)
-    print(render(rows(results)))
+    table = rows(results)
+    (systems.BENCH_DIR / "table.md").write_text(markdown(table) + "\n")
+    print(render(table))
     print(f"\n{machine()}\nwhole run {time.perf_counter() - started:.0f} s; "
           f"load average at the end {os.getloadavg()}; details in {RESULTS}")
 
