@@ -308,8 +308,11 @@ def main(argv: Optional[List[str]] = None) -> None:
                 "ours-without-speedups", models["ours"], plan, workdir, log,
                 extra={"NET_SPEEDUPS": "0"})
         if args.workers > 1 and "ours" in models:
-            workers = _workers(models["ours"], args.workers, plan, workdir, log)
-            results[workers.name] = workers
+            try:
+                workers = _workers(models["ours"], args.workers, plan, workdir, log)
+                results[workers.name] = workers
+            except (RuntimeError, TimeoutError, OSError, subprocess.CalledProcessError) as error:
+                _say(f"{args.workers} workers could not be measured: {error}")
     save(results, sys.argv)
     if args.plots:
         from net_assistant.bench.plots import write_plots

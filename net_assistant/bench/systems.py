@@ -191,6 +191,7 @@ def trained_model(system: str, log: Any, retrain: bool = False) -> Path:
         files = prepare(system, training=True)
         load = load_average()
         seconds = train(files, model, log)
+        sidecar(model).unlink(missing_ok=True)  # figures of an earlier model of that name
         write_sidecar(model, training_seconds=seconds, load_before=load, cpus=os.cpu_count(),
                       trained_at=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
     prepare(system, training=False)
