@@ -270,6 +270,21 @@ def save(results: Dict[str, Measured], argv: List[str]) -> None:
     }, indent=1, default=str))
 
 
+def load_results(path: Path = RESULTS) -> Dict[str, Measured]:
+    """The last run's figures, with each model's sidecar as it is now (a training time or
+    held-out figures measured since)."""
+    saved = json.loads(path.read_text())["systems"]
+    results = {}
+    for name, values in saved.items():
+        measured = Measured(**values)
+        measured.levels = {int(k): v for k, v in measured.levels.items()}
+        measured.turns = {int(k): v for k, v in measured.turns.items()}
+        model = systems.cached_model(name.split("-")[0])
+        measured.model = systems.read_sidecar(model) or measured.model
+        results[name] = measured
+    return results
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -284,7 +299,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--users", type=int, nargs="+", help="load levels instead of 1 10 50")
     parser.add_argument("--seconds", type=float, help="seconds per load level instead of 30")
     parser.add_argument("--no-eval", action="store_true", help="skip the held-out evaluation")
+    parser.add_argument("--table", action="store_true",
+                        help="print the last run's table again (models' figures as they are now)")
     args = parser.parse_args(argv)
+    if args.table:
+        table = rows(load_results())
+        (systems.BENCH_DIR / "table.md").write_text(markdown(table) + "\n")
+        print(render(table))
+        return
     plan = QUICK if args.quick else Plan()
     plan = replace(plan, users=tuple(args.users or plan.users),
                    seconds=args.seconds or plan.seconds,
