@@ -34,6 +34,7 @@ from net_assistant.content import PROJECT_DIR
 from net_assistant.servers import RASA, Assistant, free_port
 
 SYSTEMS = ("floor", "default", "ours")
+SATURATED = 10  # users sending again as soon as answered: the server's throughput
 RESULTS = systems.BENCH_DIR / "results.json"
 
 
@@ -63,6 +64,7 @@ class Measured:
     turns: Dict[int, float] = field(default_factory=dict)  # turn -> median latency, ms
     turn_start_ms: Optional[float] = None
     turn_end_ms: Optional[float] = None
+    saturated: Dict[str, Any] = field(default_factory=dict)  # SATURATED REST users, no reading
     model: Dict[str, Any] = field(default_factory=dict)  # the sidecar: training, held-out
 
 
@@ -91,11 +93,11 @@ def _cpu(assistant: Assistant) -> Dict[str, float]:
 
 
 def _level(assistant: Assistant, users: int, plan: Plan, workdir: Path,
-           label: str) -> Dict[str, Any]:
+           label: str, *options: str) -> Dict[str, Any]:
     load = systems.load_average()
     cpu_before, started = _cpu(assistant), time.perf_counter()
     records = _drive(assistant.rasa_url, label, workdir, "--users", str(users),
-                     "--seconds", str(plan.seconds))
+                     "--seconds", str(plan.seconds), *options)
     wall = time.perf_counter() - started
     cpu = {name: (seconds - cpu_before.get(name, 0.0)) / wall
            for name, seconds in _cpu(assistant).items()}
@@ -149,6 +151,9 @@ def measure(name: str, model: Path, plan: Plan, workdir: Path, log: TextIO,
         for count in users or plan.users:
             measured.levels[count] = _level(assistant, count, plan, workdir,
                                             f"{name}-{count}-users")
+        if SATURATED in (users or plan.users):
+            measured.saturated = _level(assistant, SATURATED, plan, workdir,
+                                        f"{name}-{SATURATED}-saturating", "--no-reading")
         if long:
             _long_conversation(assistant, plan, workdir, measured)
         measured.rss_mb = {n: systems.peak_rss_mb(p.pid) for n, p in assistant.processes.items()}
@@ -227,6 +232,10 @@ def rows(results: Dict[str, Measured]) -> List[List[str]]:
             ratios=False)
         add(f"Rasa CPU at {count} users (cores)", lambda m, c=count:
             m.levels.get(c, {}).get("cpu_cores", {}).get(RASA), 2, ratios=False)
+    for key, label, unit, digits in (("p95_ms", "p95", " ms", 0),
+                                     ("per_second", "messages/s", "", 1)):
+        add(f"{label}, {SATURATED} REST users, no reading time", lambda m, k=key:
+            m.saturated.get(k), digits, unit)
     add("latency turns 1-10", lambda m: m.turn_start_ms, unit=" ms")
     add("latency turns 91-100", lambda m: m.turn_end_ms, unit=" ms")
     add("turn 100 / turn 1", lambda m: ratio(m.turn_end_ms, m.turn_start_ms), 2, ratios=False)

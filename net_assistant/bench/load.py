@@ -7,7 +7,8 @@ Socket.IO (session_request → session_confirm, then user_uttered; answers as bo
 After each answer a user reads for READING_SECONDS before the next message. A Socket.IO answer
 has no end marker, so it counts as complete once no further bot message arrives within that
 reading time; its latency is the time to the *last* bot message of the turn, for REST the time
-to the response. ``--turns 100`` instead holds one REST conversation of that many turns
+to the response. ``--no-reading``: REST users only, with no reading time (saturation).
+``--turns 100`` instead holds one REST conversation of that many turns
 (latency against conversation length). Progress goes to stderr; records to ``--out``.
 It runs apart from the servers so its own CPU time shows up as load, not as server time.
 """
@@ -55,6 +56,7 @@ LONG_CONVERSATION: Sequence[str] = (
     "what is liver directed therapy", "what's the weather like", "what is interferon",
 )
 READING_SECONDS = 0.2
+READING = {"rest": READING_SECONDS}  # --no-reading: REST users send again at once
 TIMEOUT_SECONDS = 120.0
 
 
@@ -152,8 +154,8 @@ async def _turn(user: Any, text: str, turn: int, clock: Clock, records: List[Rec
     ended = getattr(user, "last_arrival", None) if user.transport == "socketio" else None
     seconds = (ended or time.perf_counter()) - began
     records.append(Record(started, seconds, user.transport, turn, ok))
-    if user.transport == "rest":
-        await asyncio.sleep(READING_SECONDS)
+    if user.transport == "rest" and READING["rest"]:
+        await asyncio.sleep(READING["rest"])
 
 
 async def _hold_conversations(user: Any, first: int, clock: Clock,
@@ -181,14 +183,16 @@ async def _progress(clock: Clock, records: List[Record], label: str) -> None:
               f"{errors} errors", file=sys.stderr, flush=True)
 
 
-async def run_users(url: str, users: int, seconds: float, label: str) -> List[Record]:
+async def run_users(url: str, users: int, seconds: float, label: str,
+                    rest_only: bool = False) -> List[Record]:
     """``users`` users holding conversations for ``seconds``; messages in flight at the end
     are waited for and counted."""
     records: List[Record] = []
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
         clock = Clock(seconds)
-        crowd = [RestUser(url, http) if i % 2 == 0 else SocketUser(url) for i in range(users)]
+        crowd = [RestUser(url, http) if rest_only or i % 2 == 0 else SocketUser(url)
+                 for i in range(users)]
         reporter = asyncio.ensure_future(_progress(clock, records, label))
         await asyncio.gather(*(_hold_conversations(u, i, clock, records)
                                for i, u in enumerate(crowd)))
@@ -219,11 +223,17 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--turns", type=int, help="one conversation of this many turns instead")
     parser.add_argument("--label", default="load")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--no-reading", action="store_true",
+                        help="REST users only, each sending its next message at once: the "
+                             "server's throughput when it is never waiting for users")
     args = parser.parse_args(argv)
+    if args.no_reading:
+        READING["rest"] = 0.0
     if args.turns:
         records = asyncio.run(run_long_conversation(args.url, args.turns, args.label))
     else:
-        records = asyncio.run(run_users(args.url, args.users, args.seconds, args.label))
+        records = asyncio.run(run_users(args.url, args.users, args.seconds, args.label,
+                                        rest_only=args.no_reading))
     args.out.write_text(json.dumps([asdict(r) for r in records]))
 
 
