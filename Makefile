@@ -22,7 +22,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help setup run test check test-browser browser-deps topology-deps shell train validate eval \
-	bench lock clean \
+	bench profile lock clean \
 	report retention bench-report
 
 help:
@@ -32,7 +32,8 @@ help:
 	@echo "  make check    - ruff, mypy and the tests that need no model, server or browser (< 2 min)"
 	@echo "  make shell    - chat with the assistant in the terminal"
 	@echo "  make eval     - end-to-end evaluation on the held-out sets (ARGS=--show-errors)"
-	@echo "  make bench    - response times over REST"
+	@echo "  make bench    - ours vs Rasa's default config and floor: latency, throughput, memory (ARGS=--quick)"
+	@echo "  make profile  - py-spy profile of both servers under load (needs py-spy)"
 	@echo "  make report   - the editors' report from the stored conversations (build/reports/)"
 	@echo "  make retention DAYS=N - delete conversations (and reports) older than N days"
 	@echo "  make bench-report - the report's time and memory on 100,000 synthetic conversations"
@@ -117,7 +118,11 @@ eval: setup
 	$(CLI) eval $(ARGS)
 
 bench: setup
-	$(CLI) bench
+	$(CLI) bench $(ARGS)
+
+# py-spy is a development tool, not in the lock: `pip install py-spy` (any venv), or PY_SPY=path.
+profile: setup
+	$(PY) -m net_assistant.bench.profile --py-spy "$${PY_SPY:-$$(command -v py-spy || echo py-spy)}" $(ARGS)
 
 # The editors' report: build/reports/report-YYYY-MM-DD.html from the tracker store.
 report: setup

@@ -19,7 +19,8 @@ forged or unknown id gets a new session. Origins are checked against NET_CORS_OR
 fixes of Rasa 3.6 the widget depends on stay: ``send_custom_json`` sends ``{"custom": {...}}``
 (Rasa's passed the payload as ``emit()`` arguments), and rooms are entered with ``await``.
 
-Registering either channel also takes the Rasa version off ``/`` and bounds every log line.
+Registering either channel also takes the Rasa version off ``/`` and bounds every log line;
+making either installs net_assistant.speedups (per-message work Rasa repeats, done once).
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from net_assistant import speedups
 from net_assistant.limits import without_lone_surrogates
 from net_assistant.sessions import SessionIds, is_valid_rest_sender
 from net_assistant.settings import Settings
@@ -235,6 +237,7 @@ class RestInput(rest.RestInput):
     client ``metadata`` (nothing the client claims is stored beyond its message)."""
 
     def __init__(self) -> None:
+        speedups.install()  # before the agent, and so the tracker store, is made
         self.turns = Turns(Settings.from_environment())
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -285,6 +288,7 @@ class SocketIOInput(socketio.SocketIOInput):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        speedups.install()  # before the agent, and so the tracker store, is made
         settings = Settings.from_environment()
         self.turns = Turns(settings)
         self.sessions = SessionIds(settings.session_secret)

@@ -67,6 +67,12 @@ class Assistant:
     session_secret: str = field(default_factory=lambda: secrets.token_hex(32))
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     web_port: Optional[int] = None
+    # Another deployment of the same servers (the benchmark's comparisons): files relative to
+    # the project (endpoints: None for NET_ENDPOINTS or endpoints.yml), and variables set for
+    # every server on top of the environment.
+    endpoints: Optional[str] = None
+    credentials: str = "credentials.yml"
+    extra_environment: Dict[str, str] = field(default_factory=dict)
 
     @property
     def host(self) -> str:
@@ -94,6 +100,7 @@ class Assistant:
         env.setdefault("ACTION_SERVER_URL", f"{self.action_url}/webhook")
         env["TRACKER_DB"] = str(self.tracker_db)
         env[CORS_ORIGINS_VARIABLE] = " ".join(self.origins())
+        env.update(self.extra_environment)
         return env
 
     def spawn(self, name: str, command: List[str]) -> subprocess.Popen:
@@ -117,15 +124,16 @@ class Assistant:
         origins = self.origins()
         process = self.spawn(RASA, [
             "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port),
-            "--interface", self.interface, "--endpoints", str(self.endpoints()),
-            "--credentials", "credentials.yml", *(["--cors", *origins] if origins else []),
+            "--interface", self.interface, "--endpoints", str(self.endpoints_for_run()),
+            "--credentials", self.credentials, *(["--cors", *origins] if origins else []),
         ])
         _wait_until_up(f"{self.rasa_url}/", process, "The Rasa server")
 
-    def endpoints(self) -> Path:
-        """The endpoints file for this run: NET_ENDPOINTS (default endpoints.yml) with this
-        run's action server and, for SQLite, its conversation database."""
-        return write_endpoints(endpoints_file(os.environ), f"{self.action_url}/webhook",
+    def endpoints_for_run(self) -> Path:
+        """The endpoints file for this run (``endpoints``, else NET_ENDPOINTS, else
+        endpoints.yml) with this run's action server and, for SQLite, its database."""
+        template = PROJECT_DIR / self.endpoints if self.endpoints else endpoints_file(os.environ)
+        return write_endpoints(template, f"{self.action_url}/webhook",
                                self.tracker_db, PROJECT_DIR / "build" / "endpoints"
                                / f"rasa-{self.rasa_port}.yml")
 
@@ -273,7 +281,7 @@ def chat_in_terminal(action_port: int, tracker_db: Path) -> None:
         assistant.start_actions()
         subprocess.run(
             [sys.executable, "-m", "rasa", "shell", "--model", str(assistant.model),
-             "--endpoints", str(assistant.endpoints()), "--credentials", "credentials.yml"],
+             "--endpoints", str(assistant.endpoints_for_run()), "--credentials", "credentials.yml"],
             cwd=PROJECT_DIR, env=assistant.environment(), check=False,
         )
     finally:

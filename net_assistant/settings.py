@@ -21,6 +21,8 @@ CORS_ORIGINS_VARIABLE = "NET_CORS_ORIGINS"
 SESSION_SECRET_VARIABLE = "NET_SESSION_SECRET"
 LOG_MESSAGE_TEXT_VARIABLE = "NET_LOG_MESSAGE_TEXT"
 WEB_PORT_VARIABLE = "WEB_PORT"
+TRACKER_SYNCHRONOUS_VARIABLE = "NET_TRACKER_SYNCHRONOUS"
+TRACKER_SYNCHRONOUS_LEVELS = ("NORMAL", "FULL")
 
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # what Socket.IO (engine.io) accepts too
 # Longer than a burst of questions takes to clear on a small machine (200 at once on 2 cores),
@@ -44,6 +46,7 @@ class Settings:
     cors_origins: Tuple[str, ...]
     session_secret: bytes
     log_message_text: bool
+    tracker_synchronous: str = "NORMAL"
 
     @classmethod
     def from_environment(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -58,6 +61,7 @@ class Settings:
             cors_origins=cors_origins(env),
             session_secret=_secret(env),
             log_message_text=env.get(LOG_MESSAGE_TEXT_VARIABLE, "0") == "1",
+            tracker_synchronous=tracker_synchronous(env),
         )
 
 
@@ -77,6 +81,16 @@ def cors_origins(env: Mapping[str, str]) -> Tuple[str, ...]:
         raise SettingError(f"{CORS_ORIGINS_VARIABLE}: {bad} are not origins like "
                            "https://www.example.org (no paths, no wildcards)")
     return origins
+
+
+def tracker_synchronous(env: Mapping[str, str]) -> str:
+    """NET_TRACKER_SYNCHRONOUS: NORMAL (default: a commit does not wait for the disk; a power
+    cut may lose the last turns, never the database) or FULL (every commit waits for it)."""
+    value = env.get(TRACKER_SYNCHRONOUS_VARIABLE) or TRACKER_SYNCHRONOUS_LEVELS[0]
+    if value.upper() not in TRACKER_SYNCHRONOUS_LEVELS:
+        raise SettingError(f"{TRACKER_SYNCHRONOUS_VARIABLE} must be one of "
+                           f"{', '.join(TRACKER_SYNCHRONOUS_LEVELS)}, got {value!r}")
+    return value.upper()
 
 
 def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

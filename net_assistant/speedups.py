@@ -1,0 +1,204 @@
+"""Work Rasa 3.6 repeats for every message, done once instead; what it does stays the same.
+
+Found by profiling the Rasa server under load (docs/benchmarks.md, "Profile"):
+
+- ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which checks the
+  response *schema* against JSON Schema's meta-schema and builds a new validator before it
+  checks the action server's response: 24 ms of a turn's CPU on the 2-core machine, about a
+  third of the server's time. Here the validator is built once per schema; the response is
+  checked against the same schema and a bad one raises the same ``ValidationError`` (the
+  best match, with Rasa's words appended).
+- ``EndpointConfig.request`` opens a new ``aiohttp.ClientSession``, and so a new TCP
+  connection, for every call to the action server. Here each endpoint keeps one session per
+  event loop; aiohttp closes a connection idle for 15 s, well before the action server's
+  keep-alive (ACTION_KEEP_ALIVE_SECONDS, 120 s), so a kept connection is never one the server
+  has already closed.
+- The SQLite tracker store opens a new database connection for every load and save (SQLAlchemy
+  1.4's NullPool for SQLite files) and each save's commit waits for the disk (fsync, about
+  6 ms here) while the server's one event loop, and so every other conversation, waits too.
+  Here connections are pooled and kept, and the database uses write-ahead logging with
+  ``synchronous=NORMAL`` (NET_TRACKER_SYNCHRONOUS): a commit no longer waits for the disk.
+  A crash of the server loses nothing; a power cut or kernel crash may lose the turns of the
+  last moments, never the database. ``NET_TRACKER_SYNCHRONOUS=FULL`` keeps waiting for the
+  disk. Write-ahead logging also lets the report read while the server writes.
+
+- Loading a conversation from the tracker store turns every stored event back into an object,
+  and for each one ``Event.resolve_by_type`` walks the whole tree of ``Event`` subclasses to
+  find the class of its type name: at turn 150 of one conversation, 16 % of the server's busy
+  time. Here the classes are looked up by type name in a table made from the same walk, in
+  the same order (the first class with the name wins, as in Rasa's loop), and made again when
+  a name is missing from it (a subclass defined later).
+- The SQL tracker store loads a conversation as ORM objects, one per stored event, only to read
+  each one's JSON: the ORM's bookkeeping was most of the store's time. Here the same query
+  (same filter, same order) reads the JSON column alone.
+
+``install()`` is called when our channels are loaded (net_assistant.channels), i.e. in every
+Rasa server that serves the assistant; it is idempotent. ``NET_SPEEDUPS=0`` leaves Rasa as it
+is: only for measuring what these change (``make bench`` measures ours both ways).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import ssl
+from typing import Any, Dict, Optional, Text, Tuple
+
+import aiohttp
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
+import rasa.core.tracker_store as tracker_store
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import all_subclasses
+from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.exceptions import FileNotFoundException
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.pool import QueuePool
+
+from net_assistant.settings import tracker_synchronous
+
+SWITCH_VARIABLE = "NET_SPEEDUPS"
+_validators: Dict[int, Tuple[Dict[str, Any], Any]] = {}
+_installed = False
+
+
+def _validator(schema: Dict[str, Any]) -> Any:
+    """The validator of ``schema``, built (and the schema checked) once."""
+    cached = _validators.get(id(schema))
+    if cached is None or cached[0] != schema:
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        cached = (schema, cls(schema))
+        _validators[id(schema)] = cached
+    return cached[1]
+
+
+_RESPONSE_SCHEMA = RemoteAction.action_response_format_spec()
+
+
+def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    """Rasa's ``_validate_action_result`` with the validator built once."""
+    error = best_match(_validator(_RESPONSE_SCHEMA).iter_errors(result))
+    if error is not None:
+        error.message += (
+            f". Failed to validate Action server response from API, "
+            f"make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+    return True
+
+
+def _kept_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+    """The endpoint's session for the running event loop, made on first use."""
+    loop = asyncio.get_running_loop()
+    sessions = endpoint.__dict__.setdefault("_net_sessions", {})
+    session = sessions.get(loop)
+    if session is None or session.closed:
+        session = endpoint.session()
+        sessions[loop] = session
+    return session
+
+
+async def request(self: EndpointConfig, method: Text = "post", subpath: Optional[Text] = None,
+                  content_type: Optional[Text] = "application/json", compress: bool = False,
+                  **kwargs: Any) -> Optional[Any]:
+    """Rasa's ``EndpointConfig.request`` on a kept session (same headers, parameters,
+    errors and result)."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    headers.update(kwargs.pop("headers", {}))
+    headers.update(self.headers)
+    sslcontext = None
+    if self.cafile:
+        try:
+            sslcontext = ssl.create_default_context(cafile=self.cafile)
+        except FileNotFoundError as e:
+            raise FileNotFoundException(
+                f"Failed to find certificate file, "
+                f"'{os.path.abspath(self.cafile)}' does not exist.") from e
+    async with _kept_session(self).request(
+        method, concat_url(self.url, subpath), headers=headers,
+        params=self.combine_parameters(kwargs), compress=compress, ssl=sslcontext, **kwargs,
+    ) as response:
+        if response.status >= 400:
+            raise ClientResponseError(response.status, response.reason,
+                                      await response.content.read())
+        try:
+            return await response.json()
+        except aiohttp.ContentTypeError:
+            return None
+
+
+_event_classes: Dict[Text, type] = {}
+_rasa_resolve_by_type = Event.resolve_by_type
+
+
+def _event_class(type_name: Text) -> Optional[type]:
+    """The first subclass of Event with ``type_name``, in the order Rasa's loop visits them."""
+    found = _event_classes.get(type_name)
+    if found is None:
+        _event_classes.clear()
+        for cls in all_subclasses(Event):
+            _event_classes.setdefault(cls.type_name, cls)
+        found = _event_classes.get(type_name)
+    return found
+
+
+def resolve_by_type(type_name: Text, default: Optional[type] = None) -> Optional[type]:
+    """Rasa's ``Event.resolve_by_type`` from a table; a name no class has goes to Rasa's own
+    (old "topic" events, the default, the ValueError)."""
+    return _event_class(type_name) or _rasa_resolve_by_type(type_name, default)
+
+
+async def sql_retrieve(self: tracker_store.SQLTrackerStore, sender_id: Text,
+                       fetch_events_from_all_sessions: bool) -> Optional[Any]:
+    """Rasa's ``SQLTrackerStore._retrieve``, reading only the events' JSON."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    with self.session_scope() as session:
+        rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=(
+            fetch_events_from_all_sessions)).with_entities(self.SQLEvent.data).all()
+        events = [json.loads(row.data) for row in rows]
+        if self.domain and len(events) > 0:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+
+_rasa_engine_kwargs = tracker_store.create_engine_kwargs
+
+
+def engine_kwargs(url: Any) -> Dict[Text, Any]:
+    """Rasa's ``create_engine`` arguments; for an SQLite file, a pool that keeps connections."""
+    parsed: URL = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return {**_rasa_engine_kwargs(url), "poolclass": QueuePool}
+    return _rasa_engine_kwargs(url)
+
+
+def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
+    """Every new SQLite connection: write-ahead log, and the chosen synchronous level."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={tracker_synchronous(os.environ)}")
+        cursor.close()
+
+
+def install() -> None:
+    """Replace the methods and set the SQLite connection settings (once per process)."""
+    global _installed
+    if _installed or os.environ.get(SWITCH_VARIABLE) == "0":
+        return
+    tracker_synchronous(os.environ)  # a bad value stops the server here, naming the variable
+    RemoteAction._validate_action_result = validate_action_result
+    EndpointConfig.request = request
+    tracker_store.create_engine_kwargs = engine_kwargs
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+    tracker_store.SQLTrackerStore._retrieve = sql_retrieve
+    event.listen(Engine, "connect", _sqlite_settings)
+    _installed = True
