@@ -257,6 +257,22 @@
     return svg;
   }
 
+  function closeIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("class", "netw-close-icon");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M6 6l12 12M18 6L6 18");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "2.5");
+    path.setAttribute("stroke-linecap", "round");
+    svg.appendChild(path);
+    return svg;
+  }
+
   function srOnly(text) {
     return el("span", { className: "netw-sr-only", text: text });
   }
@@ -502,8 +518,9 @@
       type: "button", className: "netw-launcher", "aria-expanded": "false", "aria-controls": "netw-panel",
     }, [chatIcon(), el("span", { className: "netw-launcher-text", text: s.launcher })]);
 
+    // An icon, not a "×" character: the button's name is its label alone (axe: label in name).
     this.closeButton = el("button", { type: "button", className: "netw-icon-button netw-close", "aria-label": s.close },
-      [el("span", { "aria-hidden": "true", text: "×" })]);
+      [closeIcon()]);
     this.newButton = el("button", { type: "button", className: "netw-text-button netw-new", text: s.newConversation });
     var heading = el("h2", { className: "netw-title", id: "netw-title", text: config.title });
 
