@@ -122,7 +122,7 @@ bench: setup
 
 # py-spy is a development tool, not in the lock: `pip install py-spy` (any venv), or PY_SPY=path.
 profile: setup
-	$(PY) -m net_assistant.bench.profile --py-spy "$${PY_SPY:-$$(command -v py-spy || echo py-spy)}" $(ARGS)
+	$(PY) -m net_assistant.bench.profile --py-spy "$(or $(PY_SPY),$$(command -v py-spy || echo py-spy))" $(ARGS)
 
 # The editors' report: build/reports/report-YYYY-MM-DD.html from the tracker store.
 report: setup

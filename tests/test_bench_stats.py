@@ -49,3 +49,20 @@ def test_turn_blocks_compare_the_start_and_the_end_of_a_conversation() -> None:
     assert block_median(turns, 1, 3) == pytest.approx(2.0)
     assert block_median(turns, 8, 10) == pytest.approx(9.0)
     assert block_median(turns, 20, 30) is None
+
+
+def test_the_figures_table_shows_ours_as_ratios_to_the_default_and_the_floor() -> None:
+    from net_assistant.benchmark import Measured, markdown, rows
+
+    def system(name: str, p95: float, per_second: float) -> Measured:
+        return Measured(name, levels={10: {"p95_ms": p95, "per_second": per_second}},
+                        cold_start_seconds=p95 / 10, model={"training_seconds": p95})
+
+    table = rows({"floor": system("floor", 100, 50), "default": system("default", 400, 10),
+                  "ours": system("ours", 150, 30)})
+    header, lines = table[0], {row[0]: row for row in table[1:]}
+    assert header == ["figure", "floor", "default", "ours", "ours/default", "ours/floor"]
+    assert lines["p95 at 10 users"][1:] == ["100 ms", "400 ms", "150 ms", "0.38×", "1.50×"]
+    assert lines["messages/s at 10 users"][4:] == ["3.00×", "0.60×"]
+    assert lines["errors at 10 users"][4:] == ["n/a", "n/a"]  # counts get no ratio
+    assert markdown(table).splitlines()[1] == "|" + " --- |" * 6
