@@ -70,8 +70,12 @@ def test_rest_channel_alternative(open_widget_page, rasa_url):
 
     answer = widget.log.locator("[data-kind=answer]")
     expect(answer.locator(".netw-citation")).to_have_text(meta["citation"])
-    buttons = [b["title"] for m in messages for b in m.get("buttons") or []]
-    assert buttons and widget.quick_replies.all_inner_texts() == buttons
+    buttons = [b for m in messages for b in m.get("buttons") or []]
+    rating = meta["feedback"]["payloads"]  # shown in the rating row, not as suggestions
+    suggested = [b["title"] for b in buttons if b["payload"] not in rating]
+    assert suggested and widget.quick_replies.all_inner_texts() == suggested
+    expect(answer.get_by_role("group", name=meta["feedback"]["question"]).get_by_role(
+        "button")).to_have_text([b["title"] for b in buttons if b["payload"] in rating])
     shown = widget.message_texts()
     widget.page.reload()
     expect(widget.log.locator(".netw-msg")).to_have_count(len(shown))
