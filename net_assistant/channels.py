@@ -164,24 +164,24 @@ def _harden(app: Sanic, turns: Turns) -> None:
         handler.addFilter(bounded)
 
 
-class _ChannelBlueprint(Blueprint):
+class _Hardening:
+    """Mixed into a channel's blueprint: the app it is registered on gets hardened."""
+
     def __init__(self, turns: Turns, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.ctx.turns = turns
+        self.ctx.turns = turns  # type: ignore[attr-defined]
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
-        _harden(app, self.ctx.turns)
-        super().register(app, options)
+        _harden(app, self.ctx.turns)  # type: ignore[attr-defined]
+        super().register(app, options)  # type: ignore[misc]
 
 
-class _SocketBlueprint(socketio.SocketBlueprint):
-    def __init__(self, turns: Turns, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.ctx.turns = turns
+class _ChannelBlueprint(_Hardening, Blueprint):
+    pass
 
-    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
-        _harden(app, self.ctx.turns)
-        super().register(app, options)
+
+class _SocketBlueprint(_Hardening, socketio.SocketBlueprint):
+    pass
 
 
 # --------------------------------------------------------------------------- REST
