@@ -254,13 +254,31 @@ async def _evaluate(model: Path, sets: Dict[str, List[Case]], dialogues: List[Di
             actions.stop()
 
 
-def evaluate(model: Path) -> Dict[str, Dict[str, Any]]:
+ALL_SETS = ("first", *LABELLED_SET_DIRS, "real")
+DEVELOPMENT = "development"
+
+
+def written_sets(names: Sequence[str] = ALL_SETS,
+                 development: Optional[Path] = None) -> Dict[str, List[Case]]:
+    """The messages of each named set; ``development`` adds a set that may be tuned on."""
+    readers = {"first": first_set, "real": real_questions,
+               **{name: (lambda name=name: labelled_set(name)) for name in LABELLED_SET_DIRS}}
+    written = {name: readers[name]() for name in names}
+    if development is not None:
+        written[DEVELOPMENT] = labelled_set(DEVELOPMENT, development)
+    return written
+
+
+def evaluate(model: Path, names: Sequence[str] = ALL_SETS,
+             development: Optional[Path] = None) -> Dict[str, Dict[str, Any]]:
     """Figures, outcomes and dialogue outcomes per set."""
     training = training_texts()
-    written = {"first": first_set(), **{name: labelled_set(name) for name in LABELLED_SET_DIRS},
-               "real": real_questions()}
+    written = written_sets(names, development)
     sets = {name: unseen(cases, training) for name, cases in written.items()}
-    dialogues = [dialogue for name in LABELLED_SET_DIRS for dialogue in labelled_dialogues(name)]
+    dialogues = [dialogue for name in names if name in LABELLED_SET_DIRS
+                 for dialogue in labelled_dialogues(name)]
+    if development is not None:
+        dialogues += labelled_dialogues(DEVELOPMENT, development)
     ran = asyncio.run(_evaluate(model, sets, dialogues))
     evaluated = {}
     for name, (outcomes, dialogues) in ran.items():
@@ -274,7 +292,9 @@ SET_TITLES = {
     "first": "first held-out set (tests/heldout)",
     "second": "second held-out set (tests/heldout_e2e), by a new author",
     "third": "third held-out set (tests/heldout_third), by a third author",
+    "fourth": "fourth held-out set (tests/heldout_fourth), by a fourth author",
     "real": "questions real patients and carers wrote (tests/real_questions)",
+    DEVELOPMENT: "development set (may be read and tuned on)",
 }
 
 
@@ -285,9 +305,18 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=PROJECT_DIR / "build" / "eval.json")
     parser.add_argument("--show-errors", action="store_true",
                         help="print the messages answered wrongly (never tune training data on them)")
+    parser.add_argument("--sets", default=",".join(ALL_SETS),
+                        help=f"comma-separated sets to run (default: {','.join(ALL_SETS)})")
+    parser.add_argument("--development", type=Path, metavar="DIR",
+                        help="also run a development set in the second set's form from DIR "
+                             "(one written to be tuned on; held-out sets never are)")
     args = parser.parse_args()
+    names = [name for name in args.sets.split(",") if name]
+    unknown = set(names) - set(ALL_SETS)
+    if unknown:
+        parser.error(f"unknown set(s) {', '.join(sorted(unknown))}; choose from {', '.join(ALL_SETS)}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    evaluated = evaluate(ensure_model())
+    evaluated = evaluate(ensure_model(), names, args.development)
     for name, result in evaluated.items():
         print(report(SET_TITLES[name], result["figures"], result["outcomes"],
                      result["dialogues"]) + "\n")

@@ -1,12 +1,14 @@
 """The evaluation sets, read into one shape: what was said, and what the person should see.
 
-Four sets, written by different people and never trained on:
+Five sets, written by different people and never trained on:
 
 - ``tests/heldout/``: Rasa NLU files labelled with intents (the first held-out set);
 - ``tests/heldout_e2e/``: messages labelled with intent, kind, topic and passage ids, plus
   multi-turn dialogues as Rasa test stories (the second held-out set, by a new author);
 - ``tests/heldout_third/``: the same form, by a third author, written after the second set had
   been used (in aggregate) to improve the assistant;
+- ``tests/heldout_fourth/``: the same form, by a fourth author, written after the third set had
+  been used (in aggregate);
 - ``tests/real_questions/``: questions real patients and carers wrote on public pages.
 
 Each message becomes a :class:`Case` whose :class:`Expected` says what a right answer looks
@@ -29,8 +31,9 @@ TESTS_DIR = PROJECT_DIR / "tests"
 FIRST_SET_DIR = TESTS_DIR / "heldout"
 SECOND_SET_DIR = TESTS_DIR / "heldout_e2e"
 THIRD_SET_DIR = TESTS_DIR / "heldout_third"
+FOURTH_SET_DIR = TESTS_DIR / "heldout_fourth"
 # The sets in the second set's form (messages.yml with passages, test_dialogues.yml), by name.
-LABELLED_SET_DIRS = {"second": SECOND_SET_DIR, "third": THIRD_SET_DIR}
+LABELLED_SET_DIRS = {"second": SECOND_SET_DIR, "third": THIRD_SET_DIR, "fourth": FOURTH_SET_DIR}
 REAL_QUESTIONS_FILE = TESTS_DIR / "real_questions" / "questions.jsonl"
 # Named test_*.yml so that `rasa test` runs the dialogues as test stories too.
 DIALOGUES_FILE = "test_dialogues.yml"
@@ -167,9 +170,12 @@ def _examples(block: str) -> List[str]:
     return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
 
 
-def labelled_set(name: str) -> List[Case]:
-    """The messages of a set in the second set's form (see tests/heldout_e2e/README.md)."""
-    path = LABELLED_SET_DIRS[name] / "messages.yml"
+def labelled_set(name: str, directory: Optional[Path] = None) -> List[Case]:
+    """The messages of a set in the second set's form (see tests/heldout_e2e/README.md).
+
+    ``directory`` reads a set kept elsewhere (a development set, which may be tuned on).
+    """
+    path = (directory or LABELLED_SET_DIRS[name]) / "messages.yml"
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     return [
         Case(name, entry["category"], str(entry["text"]), entry["intent"], Expected(
@@ -182,9 +188,11 @@ def labelled_set(name: str) -> List[Case]:
     ]
 
 
-def labelled_dialogues(name: str) -> List[Dialogue]:
+def labelled_dialogues(name: str, directory: Optional[Path] = None) -> List[Dialogue]:
     """The multi-turn Rasa test stories of a set in the second set's form."""
-    path = LABELLED_SET_DIRS[name] / DIALOGUES_FILE
+    path = (directory or LABELLED_SET_DIRS[name]) / DIALOGUES_FILE
+    if not path.exists():
+        return []
     stories = yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
     return [Dialogue(name, story["story"], tuple(_turns(story["steps"]))) for story in stories]
 
