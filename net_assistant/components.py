@@ -120,12 +120,15 @@ class SafetyRuleLayer(IntentCorrector):
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
         self.rules: SafetyRules = load_safety_rules()
+        self.terminology: Terminology = load_terminology()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Re-labels each message whose text a safety rule fires on; marks personal context."""
         for message in messages:
             assessment = self._assessment(message)
             if assessment is None:
+                continue
+            if assessment.verdict is None and self._answer_in_context(message, assessment):
                 continue
             verdict = (assessment.verdict or _uncertain_personal(message)
                        or _personal_out_of_scope(message, assessment))
@@ -141,6 +144,48 @@ class SafetyRuleLayer(IntentCorrector):
             return None
         doc = message.get(SPACY_DOCS[TEXT])
         return self.rules.assess(doc if doc is not None else message.get(TEXT))
+
+    def _answer_in_context(self, message: Message, assessment: Assessment) -> bool:
+        """A personal reading that only the classifier makes, of a message that asks one of the
+        usual general questions about a treatment it names or guesses, is answered as a
+        question in context ("My wife is booked for PRRT in March. How does it work?").
+
+        The rules decide what is a request for advice; the classifier learns the person ("my
+        wife") as well as the request, and would send a carer's general question to the doctor.
+        """
+        if not assessment.asks_general or _likeliest_intent(message) != PERSONAL_INTENT:
+            return False
+        topic = _topic_of(message, self.terminology)
+        if topic is None:
+            return False
+        _set_intent(message, self.terminology.treatments[topic].intent)
+        message.set(PERSONAL_CONTEXT_KEY, assessment.personal_context, add_to_output=True)
+        return True
+
+
+def _likeliest_intent(message: Message) -> Optional[str]:
+    """The classifier's reading; for an unsure message, its likeliest guess."""
+    guesses = _unsure_guesses(message)
+    if guesses:
+        return guesses[0].get(INTENT_NAME_KEY)
+    return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+
+def _topic_of(message: Message, terminology: Terminology) -> Optional[str]:
+    """The treatment a message is about: one it names and the classifier also considers, else
+    the one it names, else the classifier's likeliest treatment among its first guesses."""
+    named = [
+        terminology.treatment_for_term(str(entity.get("value", "")))
+        for entity in message.get(ENTITIES) or [] if entity.get("entity") == TREATMENT_LABEL
+    ]
+    named = [topic for topic in named if topic is not None]
+    guessed = [
+        topic for topic in (terminology.treatment_for_intent(entry.get(INTENT_NAME_KEY))
+                            for entry in (message.get(INTENT_RANKING_KEY) or [])[:NAMED_GUESSES + 1])
+        if topic is not None
+    ]
+    both = [topic for topic in guessed if topic in named]
+    return next(iter(both or named or guessed), None)
 
 
 def _unsure_guesses(message: Message) -> List[Dict[str, Any]]:

@@ -119,6 +119,8 @@ class Assessment:
     verdict: Optional[SafetyVerdict]
     personal_context: bool
     medical: bool = False  # the message is about health (medical_context)
+    # It asks one of the usual general questions (general_question) outside any personal match.
+    asks_general: bool = False
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -450,11 +452,14 @@ class SafetyRules:
         """
         doc = self._doc(text_or_doc)
         spans = self._spans(doc)
-        return replace(self._assess(doc, spans),
-                       medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)))
-
-    def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]]) -> Assessment:
         verdicts = self._verdicts(doc, spans)
+        personal = [v for v in verdicts if v.category == PERSONAL]
+        return replace(self._assess(doc, spans, verdicts),
+                       medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
+                       asks_general=self._asks_beside(spans, personal))
+
+    def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
+                verdicts: List[SafetyVerdict]) -> Assessment:
         personal = [v for v in verdicts if v.category == PERSONAL]
         if verdicts and verdicts[0].category == EMERGENCY:
             return Assessment(verdicts[0], bool(personal))

@@ -157,9 +157,38 @@ def test_untouched_when_no_rule_fires(layer: SafetyRuleLayer, make_message) -> N
 def test_diet_own_personal_prediction_stands_when_no_rule_fires(layer: SafetyRuleLayer,
                                                                 make_message) -> None:
     ranking = [("personal_medical_question", 0.77), ("ask_prrt", 0.2)]
-    message = make_message("what is PRRT?", ranking)
+    message = make_message("PRRT for me in March then", ranking)
     layer.process([message])
     assert message.get(INTENT) == {"name": "personal_medical_question", "confidence": 0.77}
+
+
+@pytest.mark.parametrize("text", [
+    "My wife is booked for PRRT in March. How does the treatment work?",
+    "my dad starts it next week, what is PRRT?",
+])
+def test_a_general_question_that_only_diet_reads_as_personal_is_answered_in_context(
+        layer: SafetyRuleLayer, make_message, text: str) -> None:
+    """The rules decide what asks for advice; DIET also learns the person ("my wife")."""
+    message = make_message(text, [("personal_medical_question", 0.8), ("ask_prrt", 0.15)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_prrt"
+    assert message.get(PERSONAL_CONTEXT_KEY) is True
+    assert SAFETY_RULE_KEY not in message.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize("text, ranking", [
+    # a personal rule fires: the request is the person's own
+    ("should my wife have PRRT? how does it work?", [("personal_medical_question", 0.8),
+                                                    ("ask_prrt", 0.15)]),
+    # no treatment among the guesses: nothing to answer about
+    ("my wife was told about it. how does it work?", [("personal_medical_question", 0.9),
+                                                      ("greet", 0.05)]),
+])
+def test_diet_personal_reading_stands_without_a_topic_or_beside_a_personal_rule(
+        layer: SafetyRuleLayer, make_message, text: str, ranking) -> None:
+    message = make_message(text, ranking)
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
 
 
 def test_relabels_after_the_fallback_classifier(layer: SafetyRuleLayer,
