@@ -77,6 +77,8 @@ SMALL_TALK_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # The rule id recorded when an unsure message's likeliest reading is a personal question.
 UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
 PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
+# ... when a personal reading of the classifier alone is answered as a question in context.
+GENERAL_IN_CONTEXT_RULE = "general_question_in_context"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Rasa reads a message starting with this as "/intent{entities}" (RegexMessageHandler, last in
 # the NLU graph, after the safety layer).
@@ -146,9 +148,10 @@ class SafetyRuleLayer(IntentCorrector):
         return self.rules.assess(doc if doc is not None else message.get(TEXT))
 
     def _answer_in_context(self, message: Message, assessment: Assessment) -> bool:
-        """A personal reading that only the classifier makes, of a message that asks one of the
-        usual general questions about a treatment it names or guesses, is answered as a
-        question in context ("My wife is booked for PRRT in March. How does it work?").
+        """A personal reading that only the classifier makes, of a message whose last sentence
+        asks one of the usual general questions about a treatment it names or guesses, is
+        answered as a question in context ("My wife is booked for PRRT in March. How does it
+        work?"). The rule id recorded says so, for the editors' report and the evaluation.
 
         The rules decide what is a request for advice; the classifier learns the person ("my
         wife") as well as the request, and would send a carer's general question to the doctor.
@@ -160,6 +163,8 @@ class SafetyRuleLayer(IntentCorrector):
             return False
         _set_intent(message, self.terminology.treatments[topic].intent)
         message.set(PERSONAL_CONTEXT_KEY, assessment.personal_context, add_to_output=True)
+        message.set(SAFETY_RULE_KEY, {"rule_id": GENERAL_IN_CONTEXT_RULE, "category": topic,
+                                      "matched_text": message.get(TEXT) or ""}, add_to_output=True)
         return True
 
 

@@ -119,8 +119,20 @@ class Assessment:
     verdict: Optional[SafetyVerdict]
     personal_context: bool
     medical: bool = False  # the message is about health (medical_context)
-    # It asks one of the usual general questions (general_question) outside any personal match.
+    # Its last sentence asks one of the usual general questions (general_question), outside any
+    # personal match: nothing is asked after it.
     asks_general: bool = False
+
+
+SENTENCE_ENDS = frozenset(".?!")
+
+
+def _last_sentence(doc: Doc) -> int:
+    """Where the message's last sentence starts: after the last full stop, question or
+    exclamation mark that has words after it."""
+    ends = [token.i for token in doc if token.text in SENTENCE_ENDS
+            and any(not t.is_punct for t in doc[token.i + 1:])]
+    return ends[-1] + 1 if ends else 0
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -456,7 +468,7 @@ class SafetyRules:
         personal = [v for v in verdicts if v.category == PERSONAL]
         return replace(self._assess(doc, spans, verdicts),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
-                       asks_general=self._asks_beside(spans, personal))
+                       asks_general=self._asks_beside(spans, personal, after=_last_sentence(doc)))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict]) -> Assessment:
@@ -497,14 +509,16 @@ class SafetyRules:
         return SafetyVerdict(PERSONAL, PERSONAL_REQUEST, doc[start:end].text, (start, end))
 
     def _asks_beside(self, spans: Dict[str, List[Tuple[int, int]]],
-                     verdicts: List[SafetyVerdict]) -> bool:
+                     verdicts: List[SafetyVerdict], after: int = 0) -> bool:
         """A general question that ends outside the words the personal rules matched, and not
-        just before them ("can surgery cure | my dad's NET?" asks about the person)."""
+        just before them ("can surgery cure | my dad's NET?" asks about the person); with
+        ``after``, one that ends after that token."""
         if GENERAL_QUESTION not in self.sections:
             return False
         questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
         return any(
-            not any(v.span[0] - QUESTION_TO_PERSON_GAP <= end <= v.span[1] for v in verdicts)
+            end > after
+            and not any(v.span[0] - QUESTION_TO_PERSON_GAP <= end <= v.span[1] for v in verdicts)
             for _, end in questions
         )
 

@@ -173,7 +173,7 @@ def test_a_general_question_that_only_diet_reads_as_personal_is_answered_in_cont
     layer.process([message])
     assert message.get(INTENT)["name"] == "ask_prrt"
     assert message.get(PERSONAL_CONTEXT_KEY) is True
-    assert SAFETY_RULE_KEY not in message.as_dict(only_output_properties=True)
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "general_question_in_context"
 
 
 @pytest.mark.parametrize("text, ranking", [
@@ -183,6 +183,9 @@ def test_a_general_question_that_only_diet_reads_as_personal_is_answered_in_cont
     # no treatment among the guesses: nothing to answer about
     ("my wife was told about it. how does it work?", [("personal_medical_question", 0.9),
                                                       ("greet", 0.05)]),
+    # something else is asked after the general question
+    ("My wife starts soon. How does PRRT work? Worth it?", [("personal_medical_question", 0.9),
+                                                           ("ask_prrt", 0.05)]),
 ])
 def test_diet_personal_reading_stands_without_a_topic_or_beside_a_personal_rule(
         layer: SafetyRuleLayer, make_message, text: str, ranking) -> None:

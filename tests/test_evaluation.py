@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from net_assistant.evaluation import (
+    DEVELOPMENT,
     DialogueOutcome,
     Outcome,
     evaluate,
@@ -12,6 +13,7 @@ from net_assistant.evaluation import (
     missed_targets,
     training_texts,
     unseen,
+    written_sets,
 )
 from net_assistant.heldout import (
     Case,
@@ -98,6 +100,18 @@ def test_the_labelled_sets_are_big_and_labelled_with_passages(name: str) -> None
                           "out_of_scope", "other_language"}
 
 
+def test_a_development_set_is_read_from_its_own_directory(tmp_path) -> None:
+    """`make eval ARGS="--development DIR"`: a set written to be tuned on, in the same form."""
+    (tmp_path / "messages.yml").write_text(
+        "messages:\n- {text: how is prrt given, category: treatment, intent: ask_prrt, kind: answer,"
+        " topic: prrt, passages: [prrt-intravenous-injection], not_covered: null}\n")
+    sets = written_sets(("real",), tmp_path)
+    assert set(sets) == {"real", DEVELOPMENT}
+    [case] = sets[DEVELOPMENT]
+    assert case.set == DEVELOPMENT and case.expected.topics == ("prrt",)
+    assert labelled_dialogues(DEVELOPMENT, tmp_path) == []  # dialogues are optional
+
+
 def test_the_real_questions_keep_their_addresses() -> None:
     cases = real_questions()
     assert len(cases) == 22
@@ -109,7 +123,8 @@ def test_hardly_any_evaluation_message_is_also_a_training_example() -> None:
     ("hello", "what is prrt") are left out of the figures (see evaluation.unseen)."""
     training = training_texts()
     for cases, most in ((first_set(), 60), (labelled_set("second"), 35),
-                        (labelled_set("third"), 35), (real_questions(), 0)):
+                        (labelled_set("third"), 35), (labelled_set("fourth"), 25),
+                        (real_questions(), 0)):
         assert len(cases) - len(unseen(cases, training)) <= most
     for name in LABELLED_SET_DIRS:
         dialogue_texts = {" ".join(t.text.lower().split()) for d in labelled_dialogues(name)
@@ -144,7 +159,7 @@ CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["first", "second", "third"])
+@pytest.mark.parametrize("name", ["first", "second", "third", "fourth"])
 def test_the_assistant_holds_its_figures(evaluated, name: str) -> None:
     results = evaluated[name]["figures"]
     missed = missed_targets(results)
