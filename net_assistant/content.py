@@ -7,7 +7,7 @@ errors name the file and content editors get a clear message instead of a traceb
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Type, TypeVar
+from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
 import pydantic
 import yaml
@@ -54,16 +54,49 @@ class Schema(pydantic.BaseModel):
 
 
 Parsed = TypeVar("Parsed", bound=Schema)
+
+
+class Text(pydantic.ConstrainedStr):
+    """Text that must say something (surrounding whitespace is stripped first)."""
+
+    strict = True
+    min_length = 1
+
+
 # pydantic's messages, said as a content editor needs to hear them.
 EDITOR_MESSAGES = {
     "type_error.str": "must be text (put numbers and yes/no/on/off in quotes)",
     "type_error.integer": "must be a whole number",
     "type_error.list": "must be a list",
     "type_error.dict": "must be a mapping (key: value lines)",
+    "type_error.none.not_allowed": "must not be left blank",
     "value_error.missing": "is missing",
     "value_error.extra": "is not a known key (a typo?)",
     "value_error.list.min_items": "must not be empty",
+    "value_error.any_str.min_length": "must not be empty",
+    "value_error.const": "must be one of: {permitted}",
 }
+
+
+def blank_as_empty_list(*fields: str) -> Any:
+    """A validator reading a list key left blank (``exclude:`` with nothing under it) as []."""
+    return pydantic.validator(*fields, pre=True, allow_reuse=True)(
+        lambda cls, value: [] if value is None else value
+    )
+
+
+def check(*fields: str, test: Callable[[Any], object], message: str) -> Any:
+    """A validator of ``fields`` saying ``message`` (``{value}``: the value) unless ``test``."""
+    def validate(cls: type, value: Any) -> Any:
+        if not test(value):
+            raise ValueError(message.format(value=value))
+        return value
+    return pydantic.validator(*fields, allow_reuse=True)(validate)
+
+
+def load_schema(schema: Type[Parsed], name: str, content_dir: Path = CONTENT_DIR) -> Parsed:
+    """``content_dir/name`` read as ``schema`` (see :func:`load_yaml` and :func:`parse_schema`)."""
+    return parse_schema(schema, load_yaml(name, content_dir), name)
 
 
 def parse_schema(schema: Type[Parsed], data: Any, where: str) -> Parsed:
@@ -72,6 +105,26 @@ def parse_schema(schema: Type[Parsed], data: Any, where: str) -> Parsed:
         return schema.parse_obj(data)
     except pydantic.ValidationError as error:
         first = error.errors()[0]
-        path = ".".join(str(part) for part in first["loc"] if part != "__root__")
-        message = EDITOR_MESSAGES.get(first["type"], first["msg"])
+        path = _key_path(first["loc"], data)
+        permitted = ", ".join(map(str, first.get("ctx", {}).get("permitted", ())))
+        message = EDITOR_MESSAGES.get(first["type"], "{msg}").format(msg=first["msg"],
+                                                                       permitted=permitted)
         raise ContentError(f"{where}: {path + ': ' if path else ''}{message}") from error
+
+
+def _key_path(loc: Tuple[Any, ...], data: Any) -> str:
+    """``treatments.surgery.what_is[0] (surgery-major-role).text``: list entries by position,
+    and by their ``id`` when they have one, as editors find them in the file."""
+    path = ""
+    for part in loc:
+        if part == "__root__":
+            continue
+        if isinstance(data, list) and isinstance(part, int):
+            data = data[part] if part < len(data) else None
+            path += f"[{part}]"
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                path += f" ({data['id']})"
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+            path += f".{part}" if path else str(part)
+    return path

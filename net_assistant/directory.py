@@ -19,18 +19,21 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Literal, Optional, Tuple
 from urllib.parse import urlparse
 
-from net_assistant.content import CONTENT_DIR, load_yaml, require
+import pydantic
+
+from net_assistant.content import (
+    CONTENT_DIR, Schema, Text, blank_as_empty_list, check, load_schema, require,
+)
 
 DIRECTORY_FILE = "support_directory.yml"
 COUNTRIES_FILE = "countries.yml"
 EXCLUDE_ENV_VAR = "NET_DIRECTORY_EXCLUDE_COUNTRIES"
 
-SCOPES = ("international", "centre_finder", "national")
-REQUIRED_FIELDS = ("id", "name", "scope", "countries", "website", "offers", "last_checked")
 CODE_PATTERN = re.compile(r"^[A-Z]{2}$")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")
@@ -288,25 +291,112 @@ def _find_span(words: List[str], phrase: List[str]) -> Optional[int]:
 
 
 # --- loading and validation ------------------------------------------------------------------
+def _dates_as_text(value: object) -> object:
+    """An unquoted 2026-11-05 is a date to YAML; it is read as the text it was written as."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _is_web_address(value: str) -> bool:
+    if any(char.isspace() for char in value):
+        return False
+    parts = urlparse(value)
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and "." in host and not host.startswith(".")
+
+
+def _website_key(website: str) -> str:
+    parts = urlparse(website)
+    host = (parts.hostname or "").removeprefix("www.")
+    return host + parts.path.rstrip("/")
+
+
+MONTH = {"test": MONTH_PATTERN.match, "message": "must be YYYY-MM or YYYY-MM-DD"}
+
+
+class OrganisationEntry(Schema):
+    id: Text
+    name: Text
+    scope: Literal["international", "centre_finder", "national"]
+    countries: List[Text]
+    website: Text
+    offers: pydantic.conlist(Text, min_items=1)  # type: ignore[valid-type]
+    last_checked: Text
+    region: Optional[pydantic.StrictStr] = None
+    formerly: Optional[pydantic.StrictStr] = None
+    _id = check("id", test=ID_PATTERN.match, message="must be lower_case_with_underscores")
+    _web = check("website", test=_is_web_address, message="{value!r} is not an http(s) address")
+    _date = pydantic.validator("last_checked", pre=True, allow_reuse=True)(_dates_as_text)
+    _month = check("last_checked", **MONTH)
+
+    @pydantic.validator("countries")
+    def countries_for_national_groups(cls, codes: List[str], values: Dict) -> List[str]:
+        if bool(codes) != (values.get("scope") == "national"):
+            raise ValueError(
+                "a national group needs countries; international entries and finders have []")
+        return codes
+
+
+class HandOffEntry(Schema):
+    international: Text
+    centre_finder: Text
+
+
+class DirectoryFile(Schema):
+    """content/support_directory.yml (its comments say what each part is for)."""
+
+    last_reviewed: Text
+    hand_off: HandOffEntry
+    organisations: pydantic.conlist(OrganisationEntry, min_items=1)  # type: ignore[valid-type]
+    _date = pydantic.validator("last_reviewed", pre=True, allow_reuse=True)(_dates_as_text)
+    _month = check("last_reviewed", **MONTH)
+
+
+class CountryEntry(Schema):
+    name: Text
+    article: Optional[Literal["the"]] = None
+    other_names: List[Text] = []
+    cities: List[Text] = []
+    demonyms: List[Text] = []
+    _blank = blank_as_empty_list("other_names", "cities", "demonyms")
+
+
+class CountriesFile(Schema):
+    """content/countries.yml (its comments say what each part is for)."""
+
+    case_sensitive_in_sentences: List[Text] = []
+    skip_phrases: pydantic.conlist(Text, min_items=1)  # type: ignore[valid-type]
+    not_countries: List[Text] = []
+    countries: Dict[str, CountryEntry]
+    _blank = blank_as_empty_list("case_sensitive_in_sentences", "not_countries")
+
+    @pydantic.validator("countries")
+    def iso_codes(cls, countries: Dict[str, CountryEntry]) -> Dict[str, CountryEntry]:
+        if not countries:
+            raise ValueError("lists no countries")
+        for code in countries:
+            if not CODE_PATTERN.match(code):
+                raise ValueError(f'key {code!r} must be a two-letter ISO 3166-1 code in capitals '
+                                 '(quote "NO")')
+        return countries
+
+
 def load_directory(
     content_dir: Path = CONTENT_DIR, excluded_countries: Optional[Iterable[str]] = None
 ) -> SupportDirectory:
     """Load and validate both files. ``excluded_countries`` None means: read the env variable."""
-    countries, vocabulary = _parse_countries(load_yaml(COUNTRIES_FILE, content_dir))
-    data = load_yaml(DIRECTORY_FILE, content_dir)
-    organisations = _parse_organisations(data.get("organisations"), countries)
-    international_id, centre_finder_id = _parse_hand_off(data.get("hand_off"), organisations)
+    countries, vocabulary = _parse_countries(
+        load_schema(CountriesFile, COUNTRIES_FILE, content_dir))
+    data = load_schema(DirectoryFile, DIRECTORY_FILE, content_dir)
+    organisations = _parse_organisations(data.organisations, countries)
+    international_id, centre_finder_id = _parse_hand_off(data.hand_off, organisations)
     excluded = _excluded_codes(excluded_countries, countries)
-    last_reviewed = str(data.get("last_reviewed") or "")
-    require(bool(MONTH_PATTERN.match(last_reviewed)), DIRECTORY_FILE,
-            "needs last_reviewed as YYYY-MM")
     return SupportDirectory(
         organisations=tuple(org for org in organisations if _is_listed(org, excluded)),
         countries=countries,
         international_id=international_id,
         centre_finder_id=centre_finder_id,
         excluded_countries=excluded,
-        last_reviewed=last_reviewed,
+        last_reviewed=data.last_reviewed,
         vocabulary=vocabulary,
     )
 
@@ -326,42 +416,31 @@ def _excluded_codes(
     return codes
 
 
-def _parse_countries(data: dict) -> Tuple[Dict[str, Country], _Vocabulary]:
-    where = COUNTRIES_FILE
-    raw_countries = data.get("countries")
-    require(isinstance(raw_countries, dict) and raw_countries, where, "needs a countries mapping")
+def _parse_countries(data: CountriesFile) -> Tuple[Dict[str, Country], _Vocabulary]:
     countries: Dict[str, Country] = {}
     aliases: Dict[str, _Alias] = {}
-    for code, entry in raw_countries.items():
-        here = f"{where}: countries.{code}"
-        require(isinstance(code, str) and bool(CODE_PATTERN.match(code)), here,
-                'key must be a two-letter ISO 3166-1 code in capitals (quote "NO")')
-        require(isinstance(entry, dict) and bool(entry.get("name")), here, "needs a name")
-        kinds = {
-            "name": [entry["name"], *_strings(entry, "other_names", here)],
-            "city": _strings(entry, "cities", here),
-            "demonym": _strings(entry, "demonyms", here),
-        }
+    for code, entry in data.countries.items():
+        here = f"{COUNTRIES_FILE}: countries.{code}"
+        kinds = {"name": [entry.name, *entry.other_names], "city": entry.cities,
+                 "demonym": entry.demonyms}
         for kind, texts in kinds.items():
             for text in texts:
                 _add_alias(aliases, text, _Alias(code, _written(text), kind), here)
-        require(entry.get("article") in (None, "the"), here, "article may only be: the")
-        countries[code] = Country(code, str(entry["name"]), entry.get("article"))
-    case_sensitive = _normalised_set(data, "case_sensitive_in_sentences")
+        countries[code] = Country(code, entry.name, entry.article)
+    case_sensitive = _normalised_set(data.case_sensitive_in_sentences)
     for word in case_sensitive:
-        require(word in aliases, f"{where}: case_sensitive_in_sentences",
+        require(word in aliases, f"{COUNTRIES_FILE}: case_sensitive_in_sentences",
                 f"{word!r} is no country's name")
-    not_countries = _normalised_set(data, "not_countries")
+    not_countries = _normalised_set(data.not_countries)
     for place in not_countries:
-        require(place not in aliases, f"{where}: not_countries",
+        require(place not in aliases, f"{COUNTRIES_FILE}: not_countries",
                 f"{place!r} is also a country's name")
-    skip = _normalised_set(data, "skip_phrases")
-    require(bool(skip), where, "needs skip_phrases")
+    skip = _normalised_set(data.skip_phrases)
     return countries, _Vocabulary(aliases, case_sensitive, not_countries, skip)
 
 
-def _normalised_set(data: dict, field: str) -> FrozenSet[str]:
-    return frozenset(_normalise(text) for text in _strings(data, field, COUNTRIES_FILE))
+def _normalised_set(texts: Iterable[str]) -> FrozenSet[str]:
+    return frozenset(_normalise(text) for text in texts)
 
 
 def _written(text: str) -> str:
@@ -375,18 +454,16 @@ def _add_alias(aliases: Dict[str, _Alias], text: str, alias: _Alias, where: str)
     require(owner.code == alias.code, where, f"{text!r} is also listed for {owner.code}")
 
 
-def _strings(entry: dict, field: str, where: str) -> List[str]:
-    raw = entry.get(field) or []
-    require(isinstance(raw, list) and all(isinstance(item, str) and item.strip() for item in raw),
-            where, f"{field} must be a list of non-empty texts")
-    return raw
-
-
-def _parse_organisations(raw: object, countries: Dict[str, Country]) -> List[Organisation]:
-    require(isinstance(raw, list) and bool(raw), DIRECTORY_FILE, "needs a list of organisations")
-    organisations = [
-        _parse_organisation(entry, index, countries) for index, entry in enumerate(raw)
-    ]
+def _parse_organisations(
+    entries: List[OrganisationEntry], countries: Dict[str, Country]
+) -> List[Organisation]:
+    organisations = []
+    for entry in entries:
+        unknown = [code for code in entry.countries if code not in countries]
+        require(not unknown, f"{DIRECTORY_FILE}: organisations.{entry.id}",
+                f"unknown country codes {unknown} (not in {COUNTRIES_FILE})")
+        organisations.append(Organisation(**{
+            **entry.dict(), "countries": tuple(entry.countries), "offers": tuple(entry.offers)}))
     for field, key in (("id", lambda o: o.id), ("name", lambda o: o.name.casefold()),
                        ("website", lambda o: _website_key(o.website))):
         seen: Dict[str, str] = {}
@@ -398,60 +475,10 @@ def _parse_organisations(raw: object, countries: Dict[str, Country]) -> List[Org
     return organisations
 
 
-def _parse_organisation(entry: object, index: int, countries: Dict[str, Country]) -> Organisation:
-    here = f"{DIRECTORY_FILE}: organisations[{index}]"
-    require(isinstance(entry, dict), here, "must be a mapping")
-    here = f"{DIRECTORY_FILE}: organisations.{entry.get('id', f'[{index}]')}"
-    missing = [field for field in REQUIRED_FIELDS if entry.get(field) in (None, "")]
-    require(not missing, here, f"missing required fields {missing}")
-    require(bool(ID_PATTERN.match(str(entry["id"]))), here,
-            "id must be lower_case_with_underscores")
-    require(entry["scope"] in SCOPES, here, f"scope must be one of {SCOPES}")
-    codes = entry["countries"]
-    require(isinstance(codes, list) and all(isinstance(code, str) for code in codes), here,
-            "countries must be a list of ISO codes (quote \"NO\")")
-    unknown = [code for code in codes if code not in countries]
-    require(not unknown, here, f"unknown country codes {unknown} (not in {COUNTRIES_FILE})")
-    require(bool(codes) == (entry["scope"] == "national"), here,
-            "a national group needs countries; international entries and finders have []")
-    require(_is_web_address(entry["website"]), here,
-            f"website {entry['website']!r} is not an http(s) address")
-    offers = _strings(entry, "offers", here)
-    require(bool(offers), here, "offers must list what the organisation offers")
-    last_checked = str(entry["last_checked"])
-    require(bool(MONTH_PATTERN.match(last_checked)), here,
-            "last_checked must be YYYY-MM or YYYY-MM-DD")
-    for optional in ("region", "formerly"):
-        require(isinstance(entry.get(optional, ""), str), here, f"{optional} must be a text")
-    return Organisation(
-        id=str(entry["id"]), name=str(entry["name"]), scope=entry["scope"],
-        countries=tuple(codes), website=str(entry["website"]), offers=tuple(offers),
-        last_checked=last_checked, region=entry.get("region"), formerly=entry.get("formerly"),
-    )
-
-
-def _is_web_address(value: object) -> bool:
-    if not isinstance(value, str) or any(char.isspace() for char in value):
-        return False
-    parts = urlparse(value)
-    host = parts.hostname or ""
-    return parts.scheme in ("http", "https") and "." in host and not host.startswith(".")
-
-
-def _website_key(website: str) -> str:
-    parts = urlparse(website)
-    host = (parts.hostname or "").removeprefix("www.")
-    return host + parts.path.rstrip("/")
-
-
-def _parse_hand_off(raw: object, organisations: List[Organisation]) -> Tuple[str, str]:
-    where = f"{DIRECTORY_FILE}: hand_off"
-    require(isinstance(raw, dict), where, "needs international and centre_finder ids")
+def _parse_hand_off(hand_off: HandOffEntry, organisations: List[Organisation]) -> Tuple[str, str]:
     by_id = {org.id: org for org in organisations}
-    ids = []
-    for role in ("international", "centre_finder"):
-        org = by_id.get(raw.get(role))
-        require(org is not None and org.scope == role, where,
+    for role, org_id in hand_off.dict().items():
+        org = by_id.get(org_id)
+        require(org is not None and org.scope == role, f"{DIRECTORY_FILE}: hand_off",
                 f"{role} must name an organisation with scope {role}")
-        ids.append(org.id)
-    return ids[0], ids[1]
+    return hand_off.international, hand_off.centre_finder

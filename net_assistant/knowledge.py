@@ -14,7 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from net_assistant.content import CONTENT_DIR, load_yaml, require
+import pydantic
+
+from net_assistant.content import (
+    CONTENT_DIR, Schema, Text, blank_as_empty_list, check, load_schema, require,
+)
 from net_assistant.terminology import Terminology, load_terminology
 
 SOURCES_FILE = "sources.yml"
@@ -238,49 +242,100 @@ def _contains(words: Tuple[str, ...], phrase: Tuple[str, ...]) -> bool:
 # --- loading and validation -------------------------------------------------------------
 
 
+class _Quoted(Schema):
+    """What a passage and a patient quote share: text quoted from a section of a source."""
+
+    id: Text
+    source: Text
+    section: Text
+    text: Text
+
+
+class PassageEntry(_Quoted):
+    items: List[Text] = []
+    focus: List[Text] = []
+    also: List[Text] = []
+    _blank = blank_as_empty_list("items", "focus", "also")
+    _focus = check("focus", test=lambda terms: all(map(words_of, terms)),
+                   message="has an empty term")
+
+
+class QuoteEntry(_Quoted):
+    person: Text
+    topics: pydantic.conlist(Text, min_items=1)  # type: ignore[valid-type]
+    note: Optional[pydantic.StrictStr] = None
+
+
+class CorrectionEntry(Schema):
+    source: Text
+    original: Text
+    corrected: Text
+
+
+class KnowledgeFile(Schema):
+    """content/knowledge.yml (its comments say what each part is for)."""
+
+    corrections: List[CorrectionEntry] = []
+    treatments: Dict[str, Dict[str, List[PassageEntry]]]
+    patient_quotes: List[QuoteEntry] = []
+    _blank = blank_as_empty_list("corrections", "patient_quotes")
+
+
+class SourceEntry(Schema):
+    id: Text
+    file: Text
+    title: Text
+    publisher: Text
+    audience: Optional[pydantic.StrictStr] = None
+    note: Optional[pydantic.StrictStr] = None
+    quotable_from: Text
+    quotable_to: Text
+    exclude: List[Text] = []
+    sections: pydantic.conlist(Text, min_items=1)  # type: ignore[valid-type]
+    _blank = blank_as_empty_list("exclude")
+
+
+class SourcesFile(Schema):
+    """content/sources.yml (its comments say what each part is for)."""
+
+    sources: pydantic.conlist(SourceEntry, min_items=1)  # type: ignore[valid-type]
+
+
 @lru_cache(maxsize=None)
 def load_knowledge(content_dir: Path = CONTENT_DIR) -> KnowledgeBase:
     """The validated knowledge base; raises ContentError naming the file and entry at fault."""
     terminology = load_terminology(content_dir)
-    data = load_yaml(KNOWLEDGE_FILE, content_dir)
-    sources = _load_sources(content_dir)
-    sources = _with_corrections(sources, data.get("corrections") or [])
-    passages = _parse_passages(data.get("treatments"), terminology, sources)
-    quotes = _parse_quotes(data.get("patient_quotes") or [], terminology, sources)
+    data = load_schema(KnowledgeFile, KNOWLEDGE_FILE, content_dir)
+    sources = _with_corrections(_load_sources(content_dir), data.corrections)
+    passages = _parse_passages(data.treatments, terminology, sources)
+    quotes = _parse_quotes(data.patient_quotes, terminology, sources)
     _require_unique_ids([p.id for p in passages] + [q.id for q in quotes])
     _require_no_quote_overlap(passages, quotes, sources)
     return KnowledgeBase(terminology, sources, tuple(passages), tuple(quotes))
 
 
 def _load_sources(content_dir: Path) -> Dict[str, SourceText]:
-    entries = load_yaml(SOURCES_FILE, content_dir).get("sources")
-    require(isinstance(entries, list) and entries, SOURCES_FILE, "needs a list `sources`")
+    data = load_schema(SourcesFile, SOURCES_FILE, content_dir)
     sources: Dict[str, SourceText] = {}
-    for index, entry in enumerate(entries):
-        where = f"{SOURCES_FILE}: sources[{index}]"
-        require(isinstance(entry, dict), where, "must be a mapping")
-        where = f"{where} ({entry.get('id')})"
-        for key in ("id", "file", "title", "publisher", "quotable_from", "quotable_to"):
-            require(bool(str(entry.get(key) or "").strip()), where, f"needs `{key}`")
-        require(entry["id"] not in sources, where, "duplicate source id")
-        sources[entry["id"]] = _read_source(entry, content_dir, where)
+    for index, entry in enumerate(data.sources):
+        where = f"{SOURCES_FILE}: sources[{index}] ({entry.id})"
+        require(entry.id not in sources, where, "duplicate source id")
+        sources[entry.id] = _read_source(entry, content_dir, where)
     return sources
 
 
-def _read_source(entry: Mapping, content_dir: Path, where: str) -> SourceText:
-    path = content_dir / entry["file"]
+def _read_source(entry: SourceEntry, content_dir: Path, where: str) -> SourceText:
+    path = content_dir / entry.file
     require(path.is_file(), where, f"source file {path} not found")
     raw = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    body = _quotable_body(raw, entry["quotable_from"], entry["quotable_to"], where)
-    for furniture in entry.get("exclude") or []:
+    body = _quotable_body(raw, entry.quotable_from, entry.quotable_to, where)
+    for furniture in entry.exclude:
         require(furniture in body, where, f"excluded text {furniture!r} is not in the body")
         body = body.replace(furniture, f" {_FURNITURE} ")
-    sections = [_normalise(s) for s in entry.get("sections") or []]
-    require(bool(sections), where, "needs the list of `sections` (headings)")
-    text, spans, line_starts = _lay_out(body, sections, where)
+    text, spans, line_starts = _lay_out(body, [_normalise(s) for s in entry.sections], where)
     source = Source(
-        entry["id"], entry["file"], _normalise(entry["title"]), _normalise(entry["publisher"]),
-        _optional(entry.get("audience")), _optional(entry.get("note")),
+        entry.id, entry.file, _normalise(entry.title), _normalise(entry.publisher),
+        _optional(entry.audience), _optional(entry.note),
     )
     return SourceText(source, text, spans, line_starts)
 
@@ -333,17 +388,16 @@ def _optional(value: object) -> Optional[str]:
     return _normalise(value) if value else None
 
 
-def _with_corrections(sources: Dict[str, SourceText], entries: object) -> Dict[str, SourceText]:
-    require(isinstance(entries, list), KNOWLEDGE_FILE, "`corrections` must be a list")
+def _with_corrections(
+    sources: Dict[str, SourceText], entries: Sequence[CorrectionEntry]
+) -> Dict[str, SourceText]:
     found: Dict[str, List[Correction]] = {source_id: [] for source_id in sources}
     for index, entry in enumerate(entries):
         where = f"{KNOWLEDGE_FILE}: corrections[{index}]"
-        require(isinstance(entry, dict), where, "must be a mapping")
         correction = Correction(*(
-            _normalise(entry.get(key) or "") for key in ("source", "original", "corrected")
+            _normalise(text) for text in (entry.source, entry.original, entry.corrected)
         ))
         require(correction.source in sources, where, f"unknown source {correction.source!r}")
-        require(bool(correction.original and correction.corrected), where, "needs both forms")
         body = sources[correction.source].body
         require(
             re.search(_whole_word(correction.original), body) is not None,
@@ -357,19 +411,17 @@ def _with_corrections(sources: Dict[str, SourceText], entries: object) -> Dict[s
 
 
 def _parse_passages(
-    treatments: object, terminology: Terminology, sources: Dict[str, SourceText]
+    treatments: Dict[str, Dict[str, List[PassageEntry]]], terminology: Terminology,
+    sources: Dict[str, SourceText],
 ) -> List[Passage]:
-    require(isinstance(treatments, dict), KNOWLEDGE_FILE, "needs a mapping `treatments`")
     passages = []
     for topic, by_aspect in treatments.items():
         where = f"{KNOWLEDGE_FILE}: treatments.{topic}"
         require(topic in terminology.treatments, where, "unknown treatment id")
-        require(isinstance(by_aspect, dict), where, "must map aspect ids to passage lists")
         for aspect, entries in by_aspect.items():
             _require_covered_aspect(aspect, terminology, f"{where}.{aspect}")
-            require(isinstance(entries, list), f"{where}.{aspect}", "must be a list of passages")
             for index, entry in enumerate(entries):
-                here = f"{where}.{aspect}[{index}]"
+                here = f"{where}.{aspect}[{index}] ({entry.id})"
                 passages.append(_parse_passage(entry, topic, aspect, terminology, sources, here))
     return passages
 
@@ -383,102 +435,75 @@ def _require_covered_aspect(aspect: str, terminology: Terminology, where: str) -
 
 
 def _parse_passage(
-    entry: object, topic: str, aspect: str, terminology: Terminology,
+    entry: PassageEntry, topic: str, aspect: str, terminology: Terminology,
     sources: Dict[str, SourceText], where: str,
 ) -> Passage:
-    require(isinstance(entry, dict), where, "must be a mapping")
-    where = f"{where} ({entry.get('id')})"
-    require(bool(str(entry.get("id") or "").strip()), where, "needs an `id`")
     source, section = _traced(entry, sources, where)
-    text = source.correct(_normalise(entry["text"])) + _list_items(entry, source, where)
+    text = source.correct(_normalise(entry.text)) + _list_items(entry.items, source, where)
     require(len(text) <= MAX_ANSWER_CHARS, where, f"longer than {MAX_ANSWER_CHARS} characters")
-    also = entry.get("also") or []
-    require(isinstance(also, list), where, "`also` must be a list of aspect ids")
-    for other in also:
+    for other in entry.also:
         _require_covered_aspect(other, terminology, f"{where}: also")
     return Passage(
-        id=str(entry["id"]),
+        id=entry.id,
         topic=topic,
-        aspects=tuple(dict.fromkeys([aspect, *also])),
+        aspects=tuple(dict.fromkeys([aspect, *entry.also])),
         source=source.source.id,
         section=source.correct(section),
         text=text,
-        focus=_focus(entry.get("focus") or [], where),
+        focus=tuple(words_of(term) for term in entry.focus),
     )
 
 
-def _traced(
-    entry: Mapping, sources: Dict[str, SourceText], where: str
-) -> Tuple[SourceText, str]:
+def _traced(entry: _Quoted, sources: Dict[str, SourceText], where: str) -> Tuple[SourceText, str]:
     """The entry's source and section path, once its text is found verbatim in that section."""
-    require(entry.get("source") in sources, where, f"unknown source {entry.get('source')!r}")
-    source = sources[entry["source"]]
-    section = source.section_named(str(entry.get("section") or ""))
+    require(entry.source in sources, where, f"unknown source {entry.source!r}")
+    source = sources[entry.source]
+    section = source.section_named(entry.section)
     require(
         section is not None, where,
-        f"unknown section {entry.get('section')!r} of {source.source.id} (see {SOURCES_FILE})",
+        f"unknown section {entry.section!r} of {source.source.id} (see {SOURCES_FILE})",
     )
-    text = _normalise(entry.get("text") or "")
-    require(bool(text), where, "has no text")
     require(
-        source.find_sentences(text, section) is not None, where,
+        source.find_sentences(_normalise(entry.text), section) is not None, where,
         f"text is not quoted verbatim, as whole sentences, from section {section!r} of "
         f"{source.source.file}",
     )
     return source, section
 
 
-def _list_items(entry: Mapping, source: SourceText, where: str) -> str:
-    items = entry.get("items") or []
-    require(isinstance(items, list), where, "`items` must be a list of headings")
+def _list_items(items: Sequence[str], source: SourceText, where: str) -> str:
     for item in items:
-        require(source.is_heading(str(item)), where, f"item {item!r} is no heading of its source")
+        require(source.is_heading(item), where, f"item {item!r} is no heading of its source")
     return "".join(f"\n{LIST_BULLET}{source.correct(_normalise(item))}" for item in items)
 
 
-def _focus(raw: object, where: str) -> Tuple[Tuple[str, ...], ...]:
-    require(isinstance(raw, list), where, "`focus` must be a list of terms")
-    phrases = tuple(words_of(str(term)) for term in raw)
-    require(all(phrases), where, "`focus` has an empty term")
-    return phrases
-
-
 def _parse_quotes(
-    entries: object, terminology: Terminology, sources: Dict[str, SourceText]
+    entries: Sequence[QuoteEntry], terminology: Terminology, sources: Dict[str, SourceText]
 ) -> List[PatientQuote]:
-    require(isinstance(entries, list), KNOWLEDGE_FILE, "`patient_quotes` must be a list")
     quotes = []
     for index, entry in enumerate(entries):
-        where = f"{KNOWLEDGE_FILE}: patient_quotes[{index}]"
-        require(isinstance(entry, dict), where, "must be a mapping")
-        where = f"{where} ({entry.get('id')})"
-        require(bool(str(entry.get("id") or "").strip()), where, "needs an `id`")
+        where = f"{KNOWLEDGE_FILE}: patient_quotes[{index}] ({entry.id})"
         source, section = _traced(entry, sources, where)
-        topics = tuple(entry.get("topics") or [])
-        require(bool(topics), where, "needs `topics`")
-        for topic in topics:
+        for topic in entry.topics:
             require(topic in terminology.treatments, where, f"unknown treatment id {topic!r}")
-        _require_in_section(source, section, entry.get("person"), where, "person")
-        if entry.get("note"):
-            _require_in_section(source, section, entry["note"], where, "note")
+        _require_in_section(source, section, entry.person, where, "person")
+        if entry.note:
+            _require_in_section(source, section, entry.note, where, "note")
         quotes.append(PatientQuote(
-            id=str(entry["id"]),
-            person=_normalise(entry["person"]),
+            id=entry.id,
+            person=_normalise(entry.person),
             source=source.source.id,
             section=source.correct(section),
-            text=source.correct(_normalise(entry["text"])),
-            topics=topics,
-            note=_optional(entry.get("note")),
+            text=source.correct(_normalise(entry.text)),
+            topics=tuple(entry.topics),
+            note=_optional(entry.note),
         ))
     return quotes
 
 
-def _require_in_section(
-    source: SourceText, section: str, text: object, where: str, key: str
-) -> None:
-    require(bool(text), where, f"needs `{key}`")
+def _require_in_section(source: SourceText, section: str, text: str, where: str, key: str) -> None:
     require(
-        source.find(str(text), section) is not None, where,
+        source.find(text, section) is not None, where,
         f"`{key}` is not found verbatim in section {section!r} of {source.source.file}",
     )
 

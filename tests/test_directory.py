@@ -3,6 +3,7 @@ and the deployment's country exclusion."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
@@ -198,7 +199,7 @@ def test_a_hand_off_to_a_national_group_is_reported(content_copy):
 def test_a_country_key_read_as_false_is_reported(content_copy):
     path = content_copy / COUNTRIES_FILE
     path.write_text(path.read_text(encoding="utf-8").replace('  "NO":', "  NO:"), encoding="utf-8")
-    with pytest.raises(ContentError, match=f"{COUNTRIES_FILE}.*countries.False.*quote"):
+    with pytest.raises(ContentError, match=f"{COUNTRIES_FILE}: countries: key 'False'.*quote"):
         load_directory(content_copy, excluded_countries=())
 
 
@@ -207,6 +208,45 @@ def test_a_name_listed_for_two_countries_is_reported(content_copy):
           lambda data: data["countries"]["IE"]["cities"].append("Manchester"))
     with pytest.raises(ContentError, match=r"countries.IE.*'Manchester' is also listed for GB"):
         load_directory(content_copy, excluded_countries=())
+
+
+ORG = r"organisations\[\d+\] \(carcinor\)"
+
+
+@pytest.mark.parametrize(
+    "name, change, expected",
+    [
+        (DIRECTORY_FILE, lambda d: _organisation(d, "carcinor").update(webiste="https://x.no/"),
+         rf"{DIRECTORY_FILE}: {ORG}\.webiste: is not a known key"),
+        (DIRECTORY_FILE, lambda d: _organisation(d, "carcinor").update(offers="support"),
+         rf"{DIRECTORY_FILE}: {ORG}\.offers: must be a list"),
+        (DIRECTORY_FILE, lambda d: d["hand_off"].update(centre_findr="enets_centres"),
+         rf"{DIRECTORY_FILE}: hand_off\.centre_findr: is not a known key"),
+        (DIRECTORY_FILE, lambda d: d.update(last_reviewed=202611),
+         rf"{DIRECTORY_FILE}: last_reviewed: must be text"),
+        (COUNTRIES_FILE, lambda d: d["countries"]["GB"].update(citys=["Leeds"]),
+         rf"{COUNTRIES_FILE}: countries\.GB\.citys: is not a known key"),
+        (COUNTRIES_FILE, lambda d: d["countries"]["IE"].update(name=5),
+         rf"{COUNTRIES_FILE}: countries\.IE\.name: must be text"),
+        (COUNTRIES_FILE, lambda d: d.update(skip_phrase=["pass"]),
+         rf"{COUNTRIES_FILE}: skip_phrase: is not a known key"),
+        (COUNTRIES_FILE, lambda d: d.update(not_countries="Europe"),
+         rf"{COUNTRIES_FILE}: not_countries: must be a list"),
+    ],
+)
+def test_typos_and_wrong_types_name_the_file_and_key_path(content_copy, name, change, expected):
+    _edit(content_copy, name, change)
+    with pytest.raises(ContentError, match=expected):
+        load_directory(content_copy, excluded_countries=())
+
+
+def test_an_unquoted_date_and_a_blank_list_load_as_before(content_copy):
+    _edit(content_copy, DIRECTORY_FILE, lambda data: _organisation(data, "carcinor").update(
+        last_checked=date(2026, 11, 5)))
+    _edit(content_copy, COUNTRIES_FILE, lambda data: data["countries"]["GB"].update(cities=None))
+    directory = load_directory(content_copy, excluded_countries=())
+    assert directory.organisation("carcinor").last_checked == "2026-11-05"
+    assert directory.match_country("Manchester") is None
 
 
 def test_a_missing_file_is_reported(content_copy):

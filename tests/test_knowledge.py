@@ -1,6 +1,7 @@
 """The knowledge base says only what the sources say, whole and traceable, and says where from."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -221,7 +222,8 @@ def test_a_heading_that_is_no_heading_of_the_source_is_rejected(content: Path) -
          "wikipedia"),
         (lambda d: d["treatments"]["surgery"]["what_is"][0].update(section="Recovery"),
          "Recovery"),
-        (lambda d: d["treatments"]["surgery"]["what_is"][0].update(text=" "), "no text"),
+        (lambda d: d["treatments"]["surgery"]["what_is"][0].update(text=" "),
+         "text: must not be empty"),
         (lambda d: d["treatments"]["surgery"]["what_is"][1].update(
             id=d["treatments"]["surgery"]["what_is"][0]["id"]), "duplicate id"),
         (lambda d: d["treatments"]["surgery"]["what_is"][0].update(also=["cost"]), "cost"),
@@ -254,6 +256,45 @@ def test_broken_sources_name_the_file_and_entry(
     edit_yaml(content, SOURCES_FILE, change)
     message = load_error(content)
     assert SOURCES_FILE in message and expected in message
+
+
+PASSAGE = r"treatments\.surgery\.what_is\[0\] \(surgery-major-role\)"
+
+
+@pytest.mark.parametrize(
+    "name, change, expected",
+    [
+        (SOURCES_FILE, lambda d: d["sources"][0].update(titel="Treatment"),
+         rf"{SOURCES_FILE}: sources\[0\] \({IPSEN}\)\.titel: is not a known key"),
+        (SOURCES_FILE, lambda d: d["sources"][1].update(sections="Treatment"),
+         rf"{SOURCES_FILE}: sources\[1\] \({CANCER_CARE}\)\.sections: must be a list"),
+        (KNOWLEDGE_FILE, lambda d: d["treatments"]["surgery"]["what_is"][0].update(fokus=["x"]),
+         rf"{KNOWLEDGE_FILE}: {PASSAGE}\.fokus: is not a known key"),
+        (KNOWLEDGE_FILE, lambda d: d["treatments"]["surgery"]["what_is"][0].update(text=42),
+         rf"{KNOWLEDGE_FILE}: {PASSAGE}\.text: must be text"),
+        (KNOWLEDGE_FILE, lambda d: d["corrections"][0].update(orginal="NTEs"),
+         rf"{KNOWLEDGE_FILE}: corrections\[0\]\.orginal: is not a known key"),
+        (KNOWLEDGE_FILE, lambda d: d["patient_quotes"][1].update(topics="surgery"),
+         rf"{KNOWLEDGE_FILE}: patient_quotes\[1\] \(patient-monitored-after-surgery\)"
+         r"\.topics: must be a list"),
+        (KNOWLEDGE_FILE, lambda d: d.update(patient_quote=[]),
+         rf"{KNOWLEDGE_FILE}: patient_quote: is not a known key"),
+    ],
+)
+def test_typos_and_wrong_types_name_the_file_and_key_path(
+    content: Path, name: str, change: Callable[[dict], None], expected: str
+) -> None:
+    edit_yaml(content, name, change)
+    assert re.match(expected, load_error(content))
+
+
+def test_a_list_left_blank_reads_as_empty(content: Path, kb: KnowledgeBase) -> None:
+    edit_yaml(content, SOURCES_FILE, lambda d: d["sources"][1].update(exclude=None))
+    edit_yaml(content, KNOWLEDGE_FILE, lambda d: d["treatments"]["surgery"]["what_is"][0].update(
+        also=None))
+    copy = load_knowledge(content)
+    assert copy.passage("surgery-major-role").aspects == ("what_is",)
+    assert copy.sources[CANCER_CARE].body == kb.sources[CANCER_CARE].body
 
 
 @pytest.mark.parametrize("name", [KNOWLEDGE_FILE, SOURCES_FILE])
