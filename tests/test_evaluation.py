@@ -145,17 +145,23 @@ HELD = {
     "first": {"answer_accuracy", "false_escalation", "emergency_recall"},
     "second": {"personal_recall", "not_covered_on_answerable", "out_of_scope_rejection"},
     "third": {"not_covered_on_answerable", "emergency_recall"},
+    "fourth": {"not_covered_on_answerable"},
 }
-# Floors for the figures still short of their targets: a drop below them is a regression.
+# Floors for the figures still short of their targets (a point or two below the last
+# measurement, see README): a drop below them is a regression.
 FLOORS = {
-    "first": {"personal_recall": 0.98, "out_of_scope_rejection": 0.91},
-    "second": {"answer_accuracy": 0.90, "passage_accuracy": 0.78, "emergency_recall": 0.95,
+    "first": {"personal_recall": 0.98, "out_of_scope_rejection": 0.93},
+    "second": {"answer_accuracy": 0.90, "passage_accuracy": 0.82, "emergency_recall": 0.95,
                "dialogue_success": 0.84},
-    "third": {"answer_accuracy": 0.87, "passage_accuracy": 0.79, "personal_recall": 0.94,
-              "out_of_scope_rejection": 0.73, "dialogue_success": 0.84},
+    "third": {"answer_accuracy": 0.89, "passage_accuracy": 0.83, "personal_recall": 0.96,
+              "out_of_scope_rejection": 0.76, "dialogue_success": 0.86},
+    "fourth": {"answer_accuracy": 0.88, "passage_accuracy": 0.80, "personal_recall": 0.98,
+               "emergency_recall": 0.95, "out_of_scope_rejection": 0.80,
+               "dialogue_success": 0.83},
 }
 # Training on another machine moves these by a point or two: the bounds leave that room.
-CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 0.10}}
+CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 0.09},
+            "fourth": {"false_escalation": 0.10}}
 
 
 @pytest.mark.slow
