@@ -21,6 +21,7 @@ from net_assistant.contract import (
     PERSONAL_CONTEXT_KEY,
     TOPIC_SLOT,
     intent_payload,
+    is_quick_reply_payload,
 )
 from net_assistant.knowledge import load_knowledge
 from net_assistant.questions import Question, resolve_question
@@ -46,6 +47,13 @@ def question_from(tracker: Tracker) -> Question:
         tracker.get_slot(TOPIC_SLOT),
         tracker.get_slot(ASPECT_SLOT),
     )
+
+
+def question_words(message: Dict[str, Any]) -> str:
+    """The words to rank passages against: none for a quick reply, whose payload says exactly
+    which treatment and aspect it asks about."""
+    text = message.get("text") or ""
+    return "" if is_quick_reply_payload(text) else text
 
 
 def aspect_buttons(topic: str, answered: Optional[str],
@@ -127,7 +135,7 @@ class ActionAnswerTreatment(Action):
             return events
 
         message = tracker.latest_message
-        answer = load_answerer().answer(question.topic, message.get("text") or "", question.aspects)
+        answer = load_answerer().answer(question.topic, question_words(message), question.aspects)
         personal_context = bool(message.get(PERSONAL_CONTEXT_KEY))
         wording = CitationWording.from_responses(domain["responses"])
         dispatcher.utter_message(

@@ -7,15 +7,19 @@
   200 simultaneous questions got no answer).
 - An action that fails gets a 500 without the request (rasa_sdk's echoes the whole tracker,
   every message of the conversation, which Rasa then writes into its log), and no CORS.
+- With NET_ACTION_TOKEN set (``make run`` always sets it), a request to run or list actions
+  without that token (the ``token`` query parameter Rasa's action endpoint sends) gets a 401:
+  whoever reaches the port cannot read or write conversations through it.
 
 ``rasa run actions`` still works (see README for the settings it lacks).
 Usage: ``python -m net_assistant.action_server --actions actions --port 5055``.
 """
 from __future__ import annotations
 
+import hmac
 import logging
 import os
-from typing import List, Optional
+from typing import Awaitable, Callable, List, Optional
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app, create_argument_parser
@@ -23,10 +27,13 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from net_assistant.settings import ACTION_TOKEN_PARAMETER, ACTION_TOKEN_VARIABLE
+
 ACTION_HOST_VARIABLE = "ACTION_HOST"
 KEEP_ALIVE_VARIABLE = "ACTION_KEEP_ALIVE_SECONDS"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_KEEP_ALIVE_SECONDS = 120
+GUARDED_PATHS = ("/webhook", "/actions")  # /health stays open for load balancers
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +43,28 @@ async def _error_without_request(request: Request, exception: Exception) -> HTTP
     return response.json({"error": type(exception).__name__}, status=500)
 
 
+def token_guard(token: str) -> Callable[[Request], Awaitable[Optional[HTTPResponse]]]:
+    """A request middleware that refuses guarded requests without ``token``."""
+    async def guard(request: Request) -> Optional[HTTPResponse]:
+        if request.path not in GUARDED_PATHS:
+            return None
+        given = request.args.get(ACTION_TOKEN_PARAMETER) or ""
+        if hmac.compare_digest(given.encode(), token.encode()):
+            return None
+        logger.warning("action request refused: no valid token")
+        return response.json({"error": "a valid token is required"}, status=401)
+    return guard
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     args = create_argument_parser().parse_args(argv)
     utils.configure_colored_logging(args.loglevel)
     utils.update_sanic_log_level()
     app = create_app(args.actions, cors_origins=args.cors or "")
     app.error_handler.add(Exception, _error_without_request)
+    token = os.environ.get(ACTION_TOKEN_VARIABLE)
+    if token:
+        app.register_middleware(token_guard(token), "request")
     app.config.KEEP_ALIVE_TIMEOUT = int(
         os.environ.get(KEEP_ALIVE_VARIABLE, DEFAULT_KEEP_ALIVE_SECONDS))
     host = os.environ.get(ACTION_HOST_VARIABLE, DEFAULT_HOST)

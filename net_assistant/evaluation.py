@@ -241,7 +241,8 @@ async def _evaluate(model: Path, sets: Dict[str, List[Case]], dialogues: List[Di
         try:
             actions.start_actions()
             agent = Agent.load(
-                str(model), action_endpoint=EndpointConfig(f"{actions.action_url}/webhook")
+                str(model), action_endpoint=EndpointConfig(f"{actions.action_url}/webhook",
+                                                           token=actions.action_token)
             )
             conversations = Conversations(agent)
             results = {}

@@ -468,7 +468,7 @@ class SafetyRules:
         personal = [v for v in verdicts if v.category == PERSONAL]
         return replace(self._assess(doc, spans, verdicts),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
-                       asks_general=self._asks_beside(spans, personal, after=_last_sentence(doc)))
+                       asks_general=self._asks_beside(doc, spans, personal, after=_last_sentence(doc)))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict]) -> Assessment:
@@ -477,7 +477,7 @@ class SafetyRules:
             return Assessment(verdicts[0], bool(personal))
         only_context = all(v.context_only for v in personal)
         request = self._request(spans, doc)
-        if personal and not (only_context and request is None and self._asks_beside(spans, personal)):
+        if personal and not (only_context and request is None and self._asks_beside(doc, spans, personal)):
             return Assessment(personal[0], True)
         in_context = bool(personal) or self.matches(PERSONAL_CONTEXT, spans)
         if request is not None and self._names_person(request, spans) and spans.get(
@@ -508,7 +508,7 @@ class SafetyRules:
         start, end = min(naming or found)
         return SafetyVerdict(PERSONAL, PERSONAL_REQUEST, doc[start:end].text, (start, end))
 
-    def _asks_beside(self, spans: Dict[str, List[Tuple[int, int]]],
+    def _asks_beside(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                      verdicts: List[SafetyVerdict], after: int = 0) -> bool:
         """A general question that ends outside the words the personal rules matched, and not
         just before them ("can surgery cure | my dad's NET?" asks about the person); with
@@ -517,10 +517,19 @@ class SafetyRules:
             return False
         questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
         return any(
-            end > after
-            and not any(v.span[0] - QUESTION_TO_PERSON_GAP <= end <= v.span[1] for v in verdicts)
+            end > after and not any(self._asks_about(doc, end, v.span) for v in verdicts)
             for _, end in questions
         )
+
+    @staticmethod
+    def _asks_about(doc: Doc, question_end: int, person: Tuple[int, int]) -> bool:
+        """A question that ends inside or right before the words about the person asks about
+        them ("can surgery cure | my dad's NET?"), unless a sentence ends between ("what is
+        Xermelo? | My mum has…")."""
+        start, end = person
+        if not start - QUESTION_TO_PERSON_GAP <= question_end <= end:
+            return False
+        return not any(token.text in SENTENCE_ENDS for token in doc[question_end:start])
 
     def matches(self, section: str, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
         return section in self.sections and bool(spans.get(self.sections[section].match_key))

@@ -33,6 +33,7 @@ import yaml
 from net_assistant.content import PROJECT_DIR
 from net_assistant.model import ensure_model
 from net_assistant.settings import (
+    ACTION_TOKEN_VARIABLE,
     CORS_ORIGINS_VARIABLE,
     SESSION_SECRET_VARIABLE,
     Settings,
@@ -65,6 +66,8 @@ class Assistant:
     log: Optional[TextIO] = None
     cors_origins: Optional[Sequence[str]] = None  # None: NET_CORS_ORIGINS or the demo page
     session_secret: str = field(default_factory=lambda: secrets.token_hex(32))
+    action_token: str = field(
+        default_factory=lambda: os.environ.get(ACTION_TOKEN_VARIABLE) or secrets.token_urlsafe(32))
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     web_port: Optional[int] = None
     # Another deployment of the same servers (the benchmark's comparisons): files relative to
@@ -97,6 +100,7 @@ class Assistant:
         # Rasa's telemetry and its error reports to Rasa's Sentry stay off unless asked for.
         env.setdefault(TELEMETRY_VARIABLE, "false")
         env.setdefault(SESSION_SECRET_VARIABLE, self.session_secret)
+        env[ACTION_TOKEN_VARIABLE] = self.action_token
         env.setdefault("ACTION_SERVER_URL", f"{self.action_url}/webhook")
         env["TRACKER_DB"] = str(self.tracker_db)
         env[CORS_ORIGINS_VARIABLE] = " ".join(self.origins())
@@ -226,10 +230,13 @@ def endpoints_file(environ: Mapping[str, str]) -> Path:
 
 
 def write_endpoints(template: Path, action_url: str, tracker_db: Path, target: Path) -> Path:
-    """A copy of ``template`` pointing at ``action_url`` and, if it keeps conversations in
+    """A copy of ``template`` pointing at ``action_url`` with the action server's token (read
+    by Rasa from the environment, never written to disk) and, if it keeps conversations in
     SQLite, at ``tracker_db``; every other setting (and ${VAR}) stays for Rasa to read."""
     endpoints = yaml.safe_load(template.read_text(encoding="utf-8")) or {}
-    endpoints.setdefault("action_endpoint", {})["url"] = action_url
+    action = endpoints.setdefault("action_endpoint", {})
+    action["url"] = action_url
+    action.setdefault("token", f"${{{ACTION_TOKEN_VARIABLE}}}")
     store = endpoints.get("tracker_store") or {}
     if str(store.get("dialect", "")).startswith("sqlite"):
         store["db"] = str(tracker_db)

@@ -19,6 +19,11 @@ MAX_REQUEST_BYTES_VARIABLE = "NET_MAX_REQUEST_BYTES"
 REPLY_TIMEOUT_VARIABLE = "NET_REPLY_TIMEOUT_SECONDS"
 CORS_ORIGINS_VARIABLE = "NET_CORS_ORIGINS"
 SESSION_SECRET_VARIABLE = "NET_SESSION_SECRET"
+# The shared secret the Rasa server sends to the action server with every request (the
+# `token` query parameter of Rasa's action endpoint); the action server refuses requests
+# without it. `make run` makes one per run when it is not set.
+ACTION_TOKEN_VARIABLE = "NET_ACTION_TOKEN"
+ACTION_TOKEN_PARAMETER = "token"
 LOG_MESSAGE_TEXT_VARIABLE = "NET_LOG_MESSAGE_TEXT"
 WEB_PORT_VARIABLE = "WEB_PORT"
 TRACKER_SYNCHRONOUS_VARIABLE = "NET_TRACKER_SYNCHRONOUS"

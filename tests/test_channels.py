@@ -466,10 +466,27 @@ def test_servers_listen_on_the_loopback_interface_only(assistant):
         assert listening_hosts(port) == ["0100007F"], port  # 127.0.0.1
 
 
+@pytest.mark.parametrize("query", ["", "?token=", "?token=guessed"])
+def test_the_action_server_refuses_requests_without_the_token(assistant, query):
+    """Conversations pass through the action server: only the Rasa server may call it."""
+    for path, data in (("/webhook", b'{"next_action": "action_smalltalk"}'), ("/actions", None)):
+        request = urllib.request.Request(f"{assistant.action_url}{path}{query}", data=data,
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        assert refused.value.code == 401, path
+    with urllib.request.urlopen(f"{assistant.action_url}/health") as health:
+        assert health.status == 200  # load balancers still see it
+    with urllib.request.urlopen(
+            f"{assistant.action_url}/actions?token={assistant.action_token}") as actions:
+        assert "action_answer_treatment" in actions.read().decode()
+
+
 def test_a_failing_action_does_not_echo_the_conversation(assistant):
     marker = f"MARKER-echo-{uuid.uuid4().hex}"
     request = urllib.request.Request(
-        f"{assistant.action_url}/webhook", headers={"Content-Type": "application/json"},
+        f"{assistant.action_url}/webhook?token={assistant.action_token}",
+        headers={"Content-Type": "application/json"},
         data=json.dumps({"next_action": "action_answer_treatment",
                          "tracker": {"sender_id": marker, "latest_message": marker}}).encode())
     with pytest.raises(urllib.error.HTTPError) as failed:

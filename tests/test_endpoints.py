@@ -16,7 +16,7 @@ PRODUCTION = {
     "ACTION_SERVER_URL": "http://actions:5055/webhook", "POSTGRES_HOST": "db",
     "POSTGRES_PORT": "5432", "POSTGRES_DB": "rasa", "POSTGRES_USER": "rasa",
     "POSTGRES_PASSWORD": "secret", "REDIS_HOST": "redis", "REDIS_PORT": "6379",
-    "REDIS_PASSWORD": "secret", "REDIS_DB": "1",
+    "REDIS_PASSWORD": "secret", "REDIS_DB": "1", "NET_ACTION_TOKEN": "shared-secret",
 }
 
 
@@ -34,6 +34,7 @@ def test_a_run_gets_its_own_action_server_and_database(tmp_path: Path) -> None:
                               tmp_path / "t.db", tmp_path / "endpoints.yml")
     endpoints = yaml.safe_load(written.read_text())
     assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:6001/webhook"
+    assert endpoints["action_endpoint"]["token"] == "${NET_ACTION_TOKEN}"  # not the secret
     assert endpoints["tracker_store"]["db"] == str(tmp_path / "t.db")
 
 
@@ -49,6 +50,7 @@ def test_production_takes_postgres_and_redis_from_the_environment(
     assert endpoints.tracker_store.kwargs["dialect"] == "postgresql"
     assert endpoints.tracker_store.kwargs["password"] == "secret"
     assert endpoints.lock_store.type == "redis"
+    assert endpoints.action.token == "shared-secret"
     monkeypatch.delenv("POSTGRES_PASSWORD")
     with pytest.raises(Exception, match="POSTGRES_PASSWORD"):
         AvailableEndpoints.read_endpoints(str(written))

@@ -158,7 +158,7 @@ def environment(postgres: Postgres, redis_port: int, action_url: str) -> Dict[st
         "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(postgres.port),
         "POSTGRES_DB": "rasa", "POSTGRES_USER": "postgres", "POSTGRES_PASSWORD": "",
         "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "REDIS_PASSWORD": "",
-        "REDIS_DB": "0",
+        "REDIS_DB": "0", "NET_ACTION_TOKEN": "a" * 43,
     }
 
 
