@@ -10,7 +10,10 @@
   word: a trained classifier can be wrong, and the reviewed rules in ``content/safety_rules.yml``
   cannot be argued out of "I can't breathe". When a rule fires, it re-labels the message before
   any policy sees it; when none fires, DIET's own prediction (which may itself be ``emergency``
-  or ``personal_medical_question``) stands, so there are two independent layers.
+  or ``personal_medical_question``) stands, so there are two independent layers — except that
+  a personal reading of DIET's alone, of a message that ends with one of the usual general
+  questions about a treatment, is answered as a question in context: the rules, not the
+  classifier, decide what asks for advice.
 """
 from __future__ import annotations
 
@@ -184,11 +187,9 @@ def _topic_of(message: Message, terminology: Terminology) -> Optional[str]:
         for entity in message.get(ENTITIES) or [] if entity.get("entity") == TREATMENT_LABEL
     ]
     named = [topic for topic in named if topic is not None]
-    guessed = [
-        topic for topic in (terminology.treatment_for_intent(entry.get(INTENT_NAME_KEY))
-                            for entry in (message.get(INTENT_RANKING_KEY) or [])[:NAMED_GUESSES + 1])
-        if topic is not None
-    ]
+    ranking = (message.get(INTENT_RANKING_KEY) or [])[:NAMED_GUESSES + 1]  # and the personal one
+    guessed = [topic for topic in (terminology.treatment_for_intent(entry.get(INTENT_NAME_KEY))
+                                   for entry in ranking) if topic is not None]
     both = [topic for topic in guessed if topic in named]
     return next(iter(both or named or guessed), None)
 
@@ -328,8 +329,8 @@ class NamedTreatmentConfirmation(IntentCorrector):
         return None
 
 
-class _TextRewriter(GraphComponent):
-    """A component that rewrites each message's text before the rest of the pipeline reads it."""
+class _Stateless(GraphComponent):
+    """A component with no configuration and nothing learnt: training data pass unchanged."""
 
     @classmethod
     def create(
@@ -338,11 +339,15 @@ class _TextRewriter(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> _TextRewriter:
+    ) -> _Stateless:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+class _TextRewriter(_Stateless):
+    """A component that rewrites each message's text before the rest of the pipeline reads it."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -359,21 +364,11 @@ class _TextRewriter(GraphComponent):
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
 )
-class ButtonOnlyIntents(GraphComponent):
+class ButtonOnlyIntents(_Stateless):
     """Leaves the intents only our buttons send (``BUTTON_ONLY_INTENTS``: the feedback pair)
     out of the classifier's training. Rasa's checks want examples for every intent, so
     data/nlu/feedback.yml has the button titles; nobody's typed words are read as feedback
     ("that was helpful" stays thanks), and the classifier is the one it was without them."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ButtonOnlyIntents:
-        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         kept = [example for example in training_data.training_examples

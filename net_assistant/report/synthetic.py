@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from net_assistant.conversation_store import StoredEvent as Row  # one row of the events table
 from net_assistant.knowledge import Passage, load_knowledge
 
 SECONDS_PER_DAY = 86400
@@ -58,16 +58,6 @@ TURN_MIX: Tuple[Tuple[int, str, Tuple[str, ...]], ...] = (
     (6, "feedback", ("/feedback_helpful", "/feedback_not_helpful")),
 )
 NAMES = ("Anna", "Tom", "Priya", "Olu", "Siobhán", "Mark", "Jo", "Wei")
-
-
-@dataclass(frozen=True)
-class Row:
-    sender_id: str
-    type_name: str
-    timestamp: float
-    intent_name: Optional[str]
-    action_name: Optional[str]
-    data: str
 
 
 def create_store(url: str) -> Engine:
