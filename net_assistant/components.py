@@ -151,17 +151,18 @@ class SafetyRuleLayer(IntentCorrector):
         return self.rules.assess(doc if doc is not None else message.get(TEXT))
 
     def _answer_in_context(self, message: Message, assessment: Assessment) -> bool:
-        """A personal reading that only the classifier makes, of a message whose last sentence
-        asks one of the usual general questions about a treatment it names or guesses, is
+        """A personal reading that only the classifier makes, of a message whose last question
+        is one of the usual general questions about a treatment it names or guesses, is
         answered as a question in context ("My wife is booked for PRRT in March. How does it
-        work?"). The rule id recorded says so, for the editors' report and the evaluation.
+        work?", "What is TACE? My dad is having it on Friday."). The rule id recorded says so,
+        for the editors' report and the evaluation.
 
         The rules decide what is a request for advice; the classifier learns the person ("my
         wife") as well as the request, and would send a carer's general question to the doctor.
         """
         if not assessment.asks_general or _likeliest_intent(message) != PERSONAL_INTENT:
             return False
-        topic = _topic_of(message, self.terminology)
+        topic = _topic_of(message, self.terminology, since=assessment.general_question_at or 0)
         if topic is None:
             return False
         _set_intent(message, self.terminology.treatments[topic].intent)
@@ -179,18 +180,20 @@ def _likeliest_intent(message: Message) -> Optional[str]:
     return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
 
-def _topic_of(message: Message, terminology: Terminology) -> Optional[str]:
-    """The treatment a message is about: one it names and the classifier also considers, else
-    the one it names, else the classifier's likeliest treatment among its first guesses."""
+def _topic_of(message: Message, terminology: Terminology, since: int = 0) -> Optional[str]:
+    """The treatment a question is about: one it names (from character ``since``, where the
+    question starts) and the classifier also considers, else the one it names, else the
+    classifier's likeliest treatment among its first guesses."""
     named = [
         terminology.treatment_for_term(str(entity.get("value", "")))
-        for entity in message.get(ENTITIES) or [] if entity.get("entity") == TREATMENT_LABEL
+        for entity in message.get(ENTITIES) or []
+        if entity.get("entity") == TREATMENT_LABEL and entity.get("start", since) >= since
     ]
     named = [topic for topic in named if topic is not None]
     ranking = (message.get(INTENT_RANKING_KEY) or [])[:NAMED_GUESSES + 1]  # and the personal one
     guessed = [topic for topic in (terminology.treatment_for_intent(entry.get(INTENT_NAME_KEY))
                                    for entry in ranking) if topic is not None]
-    both = [topic for topic in guessed if topic in named]
+    both = [topic for topic in named if topic in guessed]  # in the order the question names them
     return next(iter(both or named or guessed), None)
 
 

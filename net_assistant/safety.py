@@ -119,20 +119,37 @@ class Assessment:
     verdict: Optional[SafetyVerdict]
     personal_context: bool
     medical: bool = False  # the message is about health (medical_context)
-    # Its last sentence asks one of the usual general questions (general_question), outside any
-    # personal match: nothing is asked after it.
-    asks_general: bool = False
+    # Where (character offset) the message's last question starts, when that question is one
+    # of the usual general ones (general_question) and not about the person named beside it;
+    # None otherwise.
+    general_question_at: Optional[int] = None
+
+    @property
+    def asks_general(self) -> bool:
+        return self.general_question_at is not None
 
 
 SENTENCE_ENDS = frozenset(".?!")
 
 
-def _last_sentence(doc: Doc) -> int:
-    """Where the message's last sentence starts: after the last full stop, question or
-    exclamation mark that has words after it."""
-    ends = [token.i for token in doc if token.text in SENTENCE_ENDS
-            and any(not t.is_punct for t in doc[token.i + 1:])]
-    return ends[-1] + 1 if ends else 0
+# A sentence that starts with one of these asks something, whatever its last mark.
+QUESTION_OPENERS = frozenset("""
+what how why when where which who whose is are was were can could will would should shall do
+does did has have may might
+""".split())
+
+
+def _asks_after(doc: Doc, end: int) -> bool:
+    """Whether a sentence after the one that ends at token ``end`` asks something: it ends with
+    a question mark or opens with a question word ("… How does it work? Worth it?")."""
+    sentences: List[List[Token]] = [[]]
+    for token in doc[end:]:
+        sentences[-1].append(token)
+        if token.text in SENTENCE_ENDS:
+            sentences.append([])
+    later = [[t for t in sentence if not t.is_punct or t.text == "?"] for sentence in sentences[1:]]
+    return any(words and (words[-1].text == "?" or words[0].lower_ in QUESTION_OPENERS)
+               for words in later)
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -468,7 +485,7 @@ class SafetyRules:
         personal = [v for v in verdicts if v.category == PERSONAL]
         return replace(self._assess(doc, spans, verdicts),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
-                       asks_general=self._asks_beside(doc, spans, personal, after=_last_sentence(doc)))
+                       general_question_at=self._last_general_question(doc, spans, personal))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict]) -> Assessment:
@@ -508,18 +525,29 @@ class SafetyRules:
         start, end = min(naming or found)
         return SafetyVerdict(PERSONAL, PERSONAL_REQUEST, doc[start:end].text, (start, end))
 
-    def _asks_beside(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
-                     verdicts: List[SafetyVerdict], after: int = 0) -> bool:
-        """A general question that ends outside the words the personal rules matched, and not
-        just before them ("can surgery cure | my dad's NET?" asks about the person); with
-        ``after``, one that ends after that token."""
+    def _general_questions(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
+                           verdicts: List[SafetyVerdict]) -> List[Tuple[int, int]]:
+        """The general questions that end outside the words the personal rules matched, and
+        not just before them ("can surgery cure | my dad's NET?" asks about the person)."""
         if GENERAL_QUESTION not in self.sections:
-            return False
+            return []
         questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
-        return any(
-            end > after and not any(self._asks_about(doc, end, v.span) for v in verdicts)
-            for _, end in questions
-        )
+        return [(start, end) for start, end in questions
+                if not any(self._asks_about(doc, end, v.span) for v in verdicts)]
+
+    def _asks_beside(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
+                     verdicts: List[SafetyVerdict]) -> bool:
+        return bool(self._general_questions(doc, spans, verdicts))
+
+    def _last_general_question(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
+                               verdicts: List[SafetyVerdict]) -> Optional[int]:
+        """Where the last general question starts (a character offset), if nothing is asked
+        after it."""
+        questions = self._general_questions(doc, spans, verdicts)
+        if not questions:
+            return None
+        start, end = max(questions, key=lambda span: (span[1], -span[0]))
+        return None if _asks_after(doc, end) else doc[start].idx
 
     @staticmethod
     def _asks_about(doc: Doc, question_end: int, person: Tuple[int, int]) -> bool:

@@ -1,15 +1,18 @@
 """Shared fixtures: a model trained once per test run, and the assistant's real servers."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
 import re
+import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
+import socketio
 import yaml
 
 from net_assistant.citations import CitationWording, quote_text
@@ -162,3 +165,61 @@ def assert_traceable(text: str, metadata: Dict[str, Any]) -> None:
     assert metadata["passages"], metadata
     assert quoted == "\n\n".join(knowledge.passage(i).text for i in metadata["passages"]), text
     assert knowledge.is_traceable(quoted), text
+
+
+class SocketChat:
+    """One Socket.IO client, as the widget talks (HTTP long-polling: this aiohttp is too old
+    for python-engineio's WebSocket client; the browser tests use WebSockets)."""
+
+    def __init__(self, url: str, origin: Optional[str] = None) -> None:
+        self.url = url
+        self.origin = origin  # None: no Origin header, as a client that is not a browser
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.received: List[Dict[str, Any]] = []
+        self.confirmed: asyncio.Queue = asyncio.Queue()
+        self.client.on("session_confirm", self.confirmed.put_nowait)
+        self.client.on("bot_uttered", self.received.append)
+
+    @classmethod
+    def to(cls, assistant: Assistant, origin: Optional[str] = None) -> SocketChat:
+        """A widget on the assistant's first allowed origin (or on ``origin``)."""
+        return cls(assistant.rasa_url, origin or assistant.origins()[0])
+
+    async def __aenter__(self) -> SocketChat:
+        headers = {"Origin": self.origin} if self.origin else {}
+        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"],
+                                  headers=headers)
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        # Not client.disconnect(): over polling it waits for the long poll (~30 s) to end.
+        await self.client.eio.disconnect(abort=True)
+
+    async def session(self, session_id: Optional[str] = None) -> str:
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.confirmed.get(), 30)
+
+    async def say(self, message: Any, session_id: Optional[str] = None) -> Dict[str, Any]:
+        """The metadata of the answer to ``message``."""
+        since = len(self.received)
+        await self.client.emit("user_uttered", {"message": message, "session_id": session_id})
+        return await self.wait_for_custom(since)
+
+    async def say_and_wait_text(self, message: str) -> str:
+        since = len(self.received)
+        await self.say(message)
+        return " ".join(m["text"] for m in self.received[since:] if "text" in m)
+
+    async def wait_for_custom(self, since: int, timeout: float = 60) -> Dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            customs = [m["custom"] for m in self.received[since:] if "custom" in m]
+            if customs:
+                await asyncio.sleep(0.3)  # the rest of the turn
+                return [m["custom"] for m in self.received[since:] if "custom" in m][-1]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no answer within {timeout}s: {self.received[since:]}")
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from net_assistant.servers import ACTIONS, Assistant
 from net_assistant.sessions import SessionIds
-from tests.conftest import DOMAIN, Chat, Turn, listening_hosts, sender_id
+from tests.conftest import DOMAIN, Chat, SocketChat, Turn, listening_hosts, run, sender_id
 
 pytestmark = pytest.mark.slow
 
@@ -102,7 +102,7 @@ def test_hostile_messages_do_not_hold_up_a_question_in_another_conversation(assi
 
 
 async def socket_hostile(assistant: Assistant) -> List[str]:
-    async with SocketChat(assistant) as chat:
+    async with SocketChat.to(assistant) as chat:
         return [await chat.say_and_wait_text("?" * 16_000), await chat.say_and_wait_text("😀" * 10_000)]
 
 
@@ -246,61 +246,9 @@ def test_quick_replies_still_work(chat):
 
 # --- 4. a conversation belongs to whoever the server gave it to (Socket.IO) ---------------------
 
-class SocketChat:
-    """One Socket.IO client, as the widget talks (HTTP long-polling: this aiohttp is too old
-    for python-engineio's WebSocket client; the browser tests use WebSockets)."""
-
-    def __init__(self, assistant: Assistant, origin: Optional[str] = None) -> None:
-        self.url = assistant.rasa_url
-        self.origin = origin or assistant.origins()[0]
-        self.client = socketio.AsyncClient(reconnection=False)
-        self.received: List[Dict[str, Any]] = []
-        self.confirmed: asyncio.Queue = asyncio.Queue()
-        self.client.on("session_confirm", self.confirmed.put_nowait)
-        self.client.on("bot_uttered", self.received.append)
-
-    async def __aenter__(self) -> SocketChat:
-        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"],
-                                  headers={"Origin": self.origin})
-        return self
-
-    async def __aexit__(self, *_: Any) -> None:
-        # Not client.disconnect(): over polling it waits for the long poll (~30 s) to end.
-        await self.client.eio.disconnect(abort=True)
-
-    async def session(self, session_id: Optional[str] = None) -> str:
-        await self.client.emit("session_request", {"session_id": session_id})
-        return await asyncio.wait_for(self.confirmed.get(), 30)
-
-    async def say(self, message: Any, session_id: Optional[str] = None) -> Dict[str, Any]:
-        """The metadata of the answer to ``message``."""
-        since = len(self.received)
-        await self.client.emit("user_uttered", {"message": message, "session_id": session_id})
-        return await self.wait_for_custom(since)
-
-    async def say_and_wait_text(self, message: str) -> str:
-        since = len(self.received)
-        await self.say(message)
-        return " ".join(m["text"] for m in self.received[since:] if "text" in m)
-
-    async def wait_for_custom(self, since: int, timeout: float = 60) -> Dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            customs = [m["custom"] for m in self.received[since:] if "custom" in m]
-            if customs:
-                await asyncio.sleep(0.3)  # the rest of the turn
-                return [m["custom"] for m in self.received[since:] if "custom" in m][-1]
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"no answer within {timeout}s: {self.received[since:]}")
-
-
-def run(coroutine: Any) -> Any:
-    return asyncio.run(coroutine)
-
-
 def test_a_forged_or_unknown_session_id_gets_a_new_session(assistant):
     async def scenario() -> None:
-        async with SocketChat(assistant) as chat:
+        async with SocketChat.to(assistant) as chat:
             for forged in ["default", "0" * 32, uuid.uuid4().hex, None]:
                 issued = await chat.session(forged)
                 assert issued != forged and SessionIds(b"").tracker_id(issued)
@@ -309,10 +257,10 @@ def test_a_forged_or_unknown_session_id_gets_a_new_session(assistant):
 
 def test_a_reconnect_with_the_issued_id_continues_the_conversation(assistant):
     async def scenario() -> None:
-        async with SocketChat(assistant) as chat:
+        async with SocketChat.to(assistant) as chat:
             session_id = await chat.session()
             assert (await chat.say("tell me about chemotherapy"))["topic"] == "chemotherapy"
-        async with SocketChat(assistant) as again:
+        async with SocketChat.to(assistant) as again:
             assert await again.session(session_id) == session_id
             follow_up = await again.say("and how is it given?")
             assert (follow_up["topic"], follow_up["aspect"]) == ("chemotherapy", "how_given")
@@ -321,7 +269,7 @@ def test_a_reconnect_with_the_issued_id_continues_the_conversation(assistant):
 
 def test_no_socket_can_post_into_or_listen_to_another_conversation(assistant):
     async def scenario() -> None:
-        async with SocketChat(assistant) as owner, SocketChat(assistant) as intruder:
+        async with SocketChat.to(assistant) as owner, SocketChat.to(assistant) as intruder:
             victim = await owner.session()
             await owner.say("tell me about chemotherapy")
             # Never asked for a session; names the victim's: it gets a session of its own.
@@ -340,7 +288,7 @@ def test_no_socket_can_post_into_or_listen_to_another_conversation(assistant):
 
 def test_rest_cannot_reach_a_socketio_conversation(assistant):
     async def scenario() -> str:
-        async with SocketChat(assistant) as chat:
+        async with SocketChat.to(assistant) as chat:
             session_id = await chat.session()
             await chat.say("tell me about chemotherapy")
             return session_id
@@ -354,14 +302,14 @@ def test_rest_cannot_reach_a_socketio_conversation(assistant):
 def test_socketio_refuses_other_origins(assistant):
     async def scenario() -> None:
         with pytest.raises(socketio.exceptions.ConnectionError):
-            async with SocketChat(assistant, origin="https://evil.example"):
+            async with SocketChat.to(assistant, origin="https://evil.example"):
                 pass
     run(scenario())
 
 
 def test_socketio_bad_input_gets_a_polite_reply(assistant):
     async def scenario() -> None:
-        async with SocketChat(assistant) as chat:
+        async with SocketChat.to(assistant) as chat:
             await chat.session()
             for bad in [None, 42, ["hi"], {"text": "hi"}]:  # read as an empty message
                 assert (await chat.say(bad))["kind"] == "fallback", bad
@@ -374,7 +322,7 @@ def test_socketio_bad_input_gets_a_polite_reply(assistant):
 
 def test_typed_intents_over_socketio_are_text_too(assistant):
     async def scenario() -> None:
-        async with SocketChat(assistant) as chat:
+        async with SocketChat.to(assistant) as chat:
             await chat.session()
             assert (await chat.say('/greet{"aspect": "I can\'t breathe"}'))["kind"] == "emergency"
             assert (await chat.say("/ask_prrt"))["topic"] == "prrt"
@@ -398,7 +346,7 @@ def test_with_the_action_server_down_the_person_is_told_to_try_again(assistant, 
 
 
 async def socket_text(assistant: Assistant, text: str) -> str:
-    async with SocketChat(assistant) as chat:
+    async with SocketChat.to(assistant) as chat:
         await chat.session()
         return await chat.say_and_wait_text(text)
 

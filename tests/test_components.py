@@ -165,6 +165,7 @@ def test_diet_own_personal_prediction_stands_when_no_rule_fires(layer: SafetyRul
 @pytest.mark.parametrize("text", [
     "My wife is booked for PRRT in March. How does the treatment work?",
     "my dad starts it next week, what is PRRT?",
+    "What is PRRT? My dad is having it on Friday.",  # the context after the question
 ])
 def test_a_general_question_that_only_diet_reads_as_personal_is_answered_in_context(
         layer: SafetyRuleLayer, make_message, text: str) -> None:
@@ -174,6 +175,21 @@ def test_a_general_question_that_only_diet_reads_as_personal_is_answered_in_cont
     assert message.get(INTENT)["name"] == "ask_prrt"
     assert message.get(PERSONAL_CONTEXT_KEY) is True
     assert message.get(SAFETY_RULE_KEY)["rule_id"] == "general_question_in_context"
+
+
+def test_the_treatment_named_in_the_question_is_the_topic(layer: SafetyRuleLayer,
+                                                          make_message) -> None:
+    """ "…had a NET removed (surgery). Is chemo ever given after surgery?" asks about chemo."""
+    message = make_message(
+        "My son had his NET removed last year. Is chemo ever given after surgery?",
+        [("personal_medical_question", 0.8), ("ask_surgery", 0.1), ("ask_chemotherapy", 0.05)])
+    message.set("entities", [
+        {"entity": "treatment", "value": "removed", "start": 19, "end": 26},
+        {"entity": "treatment", "value": "chemo", "start": 41, "end": 46},
+        {"entity": "treatment", "value": "surgery", "start": 64, "end": 71},
+    ])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_chemotherapy"
 
 
 @pytest.mark.parametrize("text, ranking", [

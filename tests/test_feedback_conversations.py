@@ -75,7 +75,10 @@ def test_a_click_is_stored_as_the_intent_then_a_reply_naming_the_answer(chat, as
 def test_not_helpful_then_a_note_on_what_was_missing(chat, assistant):
     answer = not_helpful_after_an_answer(chat)
     noted = chat.send(NOTE)
-    assert noted.text == text_of("utter_feedback_note_thanks")
+    assert noted.texts[-1] == text_of("utter_feedback_note_thanks")
+    # Before the thanks, at most what any unclear message gets when an emergency is among its
+    # likeliest readings (actions/feedback.py), which depends on the trained model.
+    assert set(noted.texts[:-1]) <= {text_of("utter_emergency_if_urgent")}
     assert noted.last("missing_info") is True and noted.last("topic") == answer["topic"]
     user_event, reply = [e for _, e in stored(assistant, chat.sender)[-2:]]
     assert user_event["text"] == NOTE and custom(reply)["missing_info"] is True

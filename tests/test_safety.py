@@ -98,7 +98,7 @@ def test_a_request_for_advice_is_still_personal(rules: SafetyRules, message: str
 
 def test_a_plain_general_question_has_no_personal_context(rules: SafetyRules) -> None:
     assert rules.assess("how is lanreotide given?") == Assessment(
-        None, False, medical=True, asks_general=True)
+        None, False, medical=True, general_question_at=0)
 
 
 @pytest.mark.parametrize("message", [

@@ -13,7 +13,11 @@ from typing import Iterator, List
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import Chat, Turn
+from net_assistant.content import PROJECT_DIR
+from net_assistant.conversation_store import store_config, store_url
+from net_assistant.report.build import read_figures
+from net_assistant.sessions import SessionIds
+from tests.conftest import Chat, SocketChat, Turn, run
 from tests.topology import Topology, start_topology
 
 pytestmark = pytest.mark.slow
@@ -50,6 +54,41 @@ def test_a_conversation_served_by_both_replicas_keeps_its_context_once(topology)
                  if chat.sender in Path(server.log.name).read_text()]
     assert len(served_by) == 2  # nginx sent the turns to both replicas
     assert stored_user_messages(topology, chat.sender) == messages  # each event once
+
+
+def test_a_widget_conversation_through_nginx_keeps_its_session_and_context(topology) -> None:
+    """Socket.IO through the proxy's sticky upstream: long-polling requests of one session
+    reach the replica that holds it, and a reconnect with the issued id continues it."""
+    async def scenario() -> str:
+        async with SocketChat(topology.url) as chat:
+            session_id = await chat.session()
+            assert (await chat.say("tell me about chemotherapy"))["topic"] == "chemotherapy"
+        async with SocketChat(topology.url) as again:
+            assert await again.session(session_id) == session_id
+            follow_up = await again.say("and how is it given?")
+            assert (follow_up["topic"], follow_up["aspect"]) == ("chemotherapy", "how_given")
+        return session_id
+
+    session_id = run(scenario())
+    assert stored_user_messages(topology, SessionIds.tracker_id(session_id)) == [
+        "tell me about chemotherapy", "and how is it given?"]
+
+
+def test_the_editors_report_reads_the_postgresql_store_the_servers_write(topology) -> None:
+    """`make report` with NET_ENDPOINTS=endpoints.production.yml: the same configuration (and
+    environment) as the servers, PostgreSQL instead of SQLite."""
+    chat = Chat(topology.url, f"report-{uuid.uuid4().hex[:8]}")
+    assert answered(chat.send("what is lanreotide?"))
+    url = store_url(store_config(PROJECT_DIR / "endpoints.production.yml"))
+    assert url.get_backend_name() == "postgresql"
+    figures = read_figures(url, quiet=True)
+    engine = sa.create_engine(topology.database_url())
+    with engine.connect() as connection:
+        senders = connection.execute(sa.text(
+            "SELECT COUNT(DISTINCT sender_id) FROM events")).scalar_one()
+    engine.dispose()
+    assert figures.senders == senders >= 2
+    assert any(topic == "somatostatin_analogues" for topic, _ in figures.questions)
 
 
 def test_200_simultaneous_conversations_lose_nothing(topology) -> None:
