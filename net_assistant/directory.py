@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Literal, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Literal, Optional, Tuple
 from urllib.parse import urlparse
 
 import pydantic
@@ -209,8 +209,8 @@ class SupportDirectory:
                 size = 1
             position += size
         residence = [match for is_residence, match in found if is_residence]
-        best = (residence or [match for _, match in found] or [None])[0]
-        return best, leftover
+        candidates = residence or [match for _, match in found]
+        return (candidates[0] if candidates else None), leftover
 
     def _counts_in_sentence(self, phrase: str, span: List[Tuple[str, str]], previous: str) -> bool:
         alias = self.vocabulary.aliases.get(phrase)
@@ -310,7 +310,9 @@ def _website_key(website: str) -> str:
     return host + parts.path.rstrip("/")
 
 
-MONTH = {"test": MONTH_PATTERN.match, "message": "must be YYYY-MM or YYYY-MM-DD"}
+def month(field: str) -> Any:
+    """A validator: ``field`` is a month or a day, as editors write "last checked" dates."""
+    return check(field, test=MONTH_PATTERN.match, message="must be YYYY-MM or YYYY-MM-DD")
 
 
 class OrganisationEntry(Schema):
@@ -326,7 +328,7 @@ class OrganisationEntry(Schema):
     _id = check("id", test=ID_PATTERN.match, message="must be lower_case_with_underscores")
     _web = check("website", test=_is_web_address, message="{value!r} is not an http(s) address")
     _date = pydantic.validator("last_checked", pre=True, allow_reuse=True)(_dates_as_text)
-    _month = check("last_checked", **MONTH)
+    _month = month("last_checked")
 
     @pydantic.validator("countries")
     def countries_for_national_groups(cls, codes: List[str], values: Dict) -> List[str]:
@@ -348,7 +350,7 @@ class DirectoryFile(Schema):
     hand_off: HandOffEntry
     organisations: pydantic.conlist(OrganisationEntry, min_items=1)  # type: ignore[valid-type]
     _date = pydantic.validator("last_reviewed", pre=True, allow_reuse=True)(_dates_as_text)
-    _month = check("last_reviewed", **MONTH)
+    _month = month("last_reviewed")
 
 
 class CountryEntry(Schema):

@@ -17,7 +17,7 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
 import pydantic
 
 from net_assistant.content import (
-    CONTENT_DIR, Schema, Text, blank_as_empty_list, check, load_schema, require,
+    CONTENT_DIR, ContentError, Schema, Text, blank_as_empty_list, check, load_schema, require,
 )
 from net_assistant.terminology import Terminology, load_terminology
 
@@ -385,7 +385,7 @@ def _section_headed_by(line: str, paths: Mapping[str, str]) -> Optional[str]:
 
 
 def _optional(value: object) -> Optional[str]:
-    return _normalise(value) if value else None
+    return _normalise(str(value)) if value else None
 
 
 def _with_corrections(
@@ -459,10 +459,9 @@ def _traced(entry: _Quoted, sources: Dict[str, SourceText], where: str) -> Tuple
     require(entry.source in sources, where, f"unknown source {entry.source!r}")
     source = sources[entry.source]
     section = source.section_named(entry.section)
-    require(
-        section is not None, where,
-        f"unknown section {entry.section!r} of {source.source.id} (see {SOURCES_FILE})",
-    )
+    if section is None:
+        raise ContentError(
+            f"{where}: unknown section {entry.section!r} of {source.source.id} (see {SOURCES_FILE})")
     require(
         source.find_sentences(_normalise(entry.text), section) is not None, where,
         f"text is not quoted verbatim, as whole sentences, from section {section!r} of "
@@ -515,17 +514,25 @@ def _require_unique_ids(ids: Iterable[str]) -> None:
         seen.add(passage_id)
 
 
+def _found(source: SourceText, text: str) -> Tuple[int, int]:
+    """Where a text already traced into ``source`` is."""
+    span = source.find(text)
+    if span is None:
+        raise ContentError(f"{KNOWLEDGE_FILE}: {text[:40]!r}… is no longer in {source.source.file}")
+    return span
+
+
 def _require_no_quote_overlap(
     passages: Sequence[Passage], quotes: Sequence[PatientQuote], sources: Dict[str, SourceText]
 ) -> None:
     """A patient's words must never be presented as medical information."""
     for quote in quotes:
         source = sources[quote.source]
-        quote_start, quote_end = source.find(quote.text)
+        quote_start, quote_end = _found(source, quote.text)
         for passage in passages:
             if passage.source != quote.source:
                 continue
-            start, end = source.find(passage.text.split("\n")[0])
+            start, end = _found(source, passage.text.split("\n")[0])
             require(
                 end <= quote_start or start >= quote_end, f"{KNOWLEDGE_FILE}: {passage.id}",
                 f"quotes the patient quote {quote.id!r}; patient quotes go in `patient_quotes`",
