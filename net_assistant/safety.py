@@ -494,7 +494,8 @@ class SafetyRules:
             return Assessment(verdicts[0], bool(personal))
         only_context = all(v.context_only for v in personal)
         request = self._request(spans, doc)
-        if personal and not (only_context and request is None and self._asks_beside(doc, spans, personal)):
+        asks_beside = bool(self._general_questions(doc, spans, personal))
+        if personal and not (only_context and request is None and asks_beside):
             return Assessment(personal[0], True)
         in_context = bool(personal) or self.matches(PERSONAL_CONTEXT, spans)
         if request is not None and self._names_person(request, spans) and spans.get(
@@ -534,10 +535,6 @@ class SafetyRules:
         questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
         return [(start, end) for start, end in questions
                 if not any(self._asks_about(doc, end, v.span) for v in verdicts)]
-
-    def _asks_beside(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
-                     verdicts: List[SafetyVerdict]) -> bool:
-        return bool(self._general_questions(doc, spans, verdicts))
 
     def _last_general_question(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                                verdicts: List[SafetyVerdict]) -> Optional[int]:
