@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterable, List, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.turn import open_turn
+from actions.turn import may_be_an_emergency, open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
 from actions.treatments import ActionAnswerTreatment
@@ -21,10 +21,6 @@ OTHER_SUGGESTIONS = {
     contract.SUPPORT_GROUPS: "utter_button_support_groups",
     contract.SPECIALIST_CENTRE: "utter_button_specialist_centre",
 }
-# When an emergency is among the likeliest readings of an unclear message, say what to do in an
-# emergency before asking what was meant.
-EMERGENCY = "emergency"
-URGENT_RANKS = 3
 NLU_FALLBACK = "nlu_fallback"
 
 
@@ -63,7 +59,7 @@ class ActionDefaultAskAffirmation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         ranking = tracker.latest_message.get("intent_ranking") or []
-        urgent = EMERGENCY in [entry.get("name") for entry in ranking[:URGENT_RANKS]]
+        urgent = may_be_an_emergency(tracker)
         if not urgent and likeliest_guess(ranking) == contract.FOLLOW_UP and tracker.get_slot(
                 contract.TOPIC_SLOT):
             return await ActionAnswerTreatment().run(dispatcher, tracker, domain)

@@ -6,9 +6,10 @@ in the conversation: topic, aspect, sources, passages, and when that answer was 
 editors' report counts it for that answer (net_assistant/report/).
 
 After "not helpful" the assistant asks, optionally, what was missing. The next message is the
-note only if it is no new request (``MISSING_INFO_INTENTS``: out of scope or not understood);
-a question, an emergency or a personal question is handled as itself (data/rules/feedback.yml),
-and any reply closes the question (actions/turn.py).
+note only if it is no new request (``MISSING_INFO_INTENTS``: out of scope or not understood,
+data/rules/feedback.yml; or a follow-up that asks about no aspect and names no treatment, "too
+vague, I wanted more detail", which the answer action hands here); a question, an emergency or a
+personal question is handled as itself, and any reply closes the question (actions/turn.py).
 """
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import EMERGENCY, URGENT_RANKS
 from actions.metadata import metadata
-from actions.turn import open_turn
+from actions.turn import may_be_an_emergency, open_turn
 from net_assistant import contract
+from net_assistant.questions import Question
 
 HELPFUL, NOT_HELPFUL = "helpful", "not_helpful"
 VERDICTS = {contract.FEEDBACK_HELPFUL: HELPFUL, contract.FEEDBACK_NOT_HELPFUL: NOT_HELPFUL}
@@ -91,15 +92,24 @@ class ActionNoteMissingInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        events = open_turn(dispatcher, tracker)
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        # As for any unclear message: if an emergency is among its likeliest readings, say what
-        # to do in an emergency first.
-        if EMERGENCY in [entry.get("name") for entry in ranking[:URGENT_RANKS]]:
-            dispatcher.utter_message(response="utter_emergency_if_urgent")
-        dispatcher.utter_message(
-            response="utter_feedback_note_thanks",
-            json_message=feedback_metadata(latest_answer(tracker), NOT_HELPFUL,
-                                           missing_info=True),
-        )
-        return events
+        return note_missing_info(dispatcher, tracker)
+
+
+def note_missing_info(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """Thank for the note on what was missing, and tag the reply for the editors' to-do list."""
+    events = open_turn(dispatcher, tracker)
+    if may_be_an_emergency(tracker):  # as for any unclear message: what to do first
+        dispatcher.utter_message(response="utter_emergency_if_urgent")
+    dispatcher.utter_message(
+        response="utter_feedback_note_thanks",
+        json_message=feedback_metadata(latest_answer(tracker), NOT_HELPFUL, missing_info=True),
+    )
+    return events
+
+
+def is_missing_info_note(tracker: Tracker, question: Question) -> bool:
+    """After "not helpful", a follow-up that names no treatment and asks about no aspect ("too
+    vague, I wanted more detail") says what was missing; it is not a new question."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return (bool(tracker.get_slot(contract.MISSING_INFO_SLOT)) and intent == contract.FOLLOW_UP
+            and not question.aspects and not question.focus_terms)

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import is_missing_info_note, note_missing_info
 from actions.turn import open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
@@ -124,8 +125,10 @@ class ActionAnswerTreatment(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        events = open_turn(dispatcher, tracker)
         question = question_from(tracker)
+        if is_missing_info_note(tracker, question):
+            return note_missing_info(dispatcher, tracker)
+        events = open_turn(dispatcher, tracker)
         if question.topic is None:
             dispatcher.utter_message(
                 response="utter_which_treatment",

@@ -17,10 +17,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from net_assistant import contract
 from net_assistant.contract import MISSING_INFO_SLOT
 
 DISCLAIMER_SLOT = "disclaimer_shown"
 EMERGENCY_SLOT = "emergency_raised"
+# An unclear message whose likeliest readings (this many) include an emergency first gets what
+# to do in an emergency.
+URGENT_RANKS = 3
 
 
 def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
@@ -33,6 +37,12 @@ def open_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[s
         dispatcher.utter_message(response="utter_emergency_reminder")
         events.append(SlotSet(EMERGENCY_SLOT, False))
     return events + close_missing_info_question(tracker)
+
+
+def may_be_an_emergency(tracker: Tracker) -> bool:
+    """Whether an emergency is among the likeliest readings of the latest message."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return contract.EMERGENCY in [entry.get("name") for entry in ranking[:URGENT_RANKS]]
 
 
 def close_missing_info_question(tracker: Tracker) -> List[Dict[str, Any]]:

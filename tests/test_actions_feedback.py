@@ -109,3 +109,28 @@ def test_a_note_that_might_be_an_emergency_says_what_to_do_first():
     messages, _ = run(ActionNoteMissingInfo(), events, {"missing_info_requested": True})
     assert [m["response"] for m in messages] == ["utter_emergency_if_urgent",
                                                   "utter_feedback_note_thanks"]
+
+
+def test_a_follow_up_that_asks_nothing_specific_is_the_note():
+    """ "too vague, I wanted more detail" reads as a follow-up, but asks about no aspect and
+    names no treatment: after "not helpful" it says what was missing."""
+    events = answered(("what is PRRT?", "ask_prrt"))
+    events.append(user("/feedback_not_helpful", "feedback_not_helpful"))
+    events.append(user("too vague, I wanted more detail", "ask_followup"))
+    messages, slots = run(ActionAnswerTreatment(), events,
+                          {"missing_info_requested": True, "topic": "prrt"})
+    [reply] = messages
+    assert reply["response"] == "utter_feedback_note_thanks"
+    assert reply["custom"]["missing_info"] is True and reply["custom"]["topic"] == "prrt"
+    assert slots == {"missing_info_requested": False}
+
+
+def test_a_follow_up_that_asks_about_an_aspect_is_answered_after_not_helpful():
+    events = answered(("what is PRRT?", "ask_prrt"))
+    events.append(user("/feedback_not_helpful", "feedback_not_helpful"))
+    question = user("and how is it given?", "ask_followup")
+    question["parse_data"]["entities"] = [{"entity": "aspect", "value": "given"}]
+    messages, _ = run(ActionAnswerTreatment(), events + [question],
+                      {"missing_info_requested": True, "topic": "prrt"})
+    assert messages[-1]["custom"]["kind"] == "answer"
+    assert messages[-1]["custom"]["aspect"] == "how_given"

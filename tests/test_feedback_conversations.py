@@ -83,7 +83,8 @@ def test_not_helpful_then_a_note_on_what_was_missing(chat, assistant):
     user_event, reply = [e for _, e in stored(assistant, chat.sender)[-2:]]
     assert user_event["text"] == NOTE and custom(reply)["missing_info"] is True
     # The question was for one message: the same words later are not a note.
-    assert chat.send(NOTE).last("kind") == "fallback"
+    later = chat.send(NOTE)
+    assert later.last("kind") in ("answer", "fallback") and not later.metadata[-1].get("missing_info")
 
 
 @pytest.mark.parametrize("message,kind", [
