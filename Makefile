@@ -21,7 +21,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # No usage data or error reports to Rasa's servers from this project's commands.
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help setup run test check test-browser browser-deps topology-deps shell train validate eval \
+.PHONY: help setup run test check test-widget test-browser browser-deps topology-deps shell train validate eval \
 	bench profile lock clean \
 	report retention bench-report
 
@@ -29,7 +29,7 @@ help:
 	@echo "The project's verbs (each wraps a command of .venv/bin/net-assistant, see README):"
 	@echo "  make run      - set up, train if the data changed, start the assistant"
 	@echo "  make test     - set up and run the whole test suite"
-	@echo "  make check    - ruff, mypy and the tests that need no model, server or browser (< 2 min)"
+	@echo "  make check    - ruff, mypy, the widget's unit tests and the tests that need no model, server or browser (< 2 min)"
 	@echo "  make shell    - chat with the assistant in the terminal"
 	@echo "  make eval     - end-to-end evaluation on the held-out sets (ARGS=--show-errors)"
 	@echo "  make bench    - ours vs Rasa's default config and floor: latency, throughput, memory (ARGS=--quick)"
@@ -40,6 +40,7 @@ help:
 	@echo "  make setup    - create .venv from requirements.lock, install the project, build spaCy"
 	@echo "  make train    - train the model if its inputs changed"
 	@echo "  make validate - Rasa's consistency checks over domain, rules and training data"
+	@echo "  make test-widget - the widget's protocol core, node --test tests/widget/ (no npm package)"
 	@echo "  make test-browser - only the browser tests (Chromium)"
 	@echo "  make browser-deps - install Debian's chromium (apt-get)"
 	@echo "  make topology-deps - install Debian's PostgreSQL, Redis and nginx (apt-get)"
@@ -90,10 +91,15 @@ run: setup
 test: setup browser-deps topology-deps
 	$(PY) -m pytest
 
-check: setup
+check: setup test-widget
 	$(VENV)/bin/ruff check net_assistant actions tests
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -m "not slow and not browser"
+
+# The widget's protocol core (web/widget/net-widget-core.js) with Node's own test runner: no
+# npm package, no browser, well under a second.
+test-widget:
+	node --test tests/widget/
 
 test-browser: setup browser-deps
 	$(PY) -m pytest -m browser tests/e2e
