@@ -180,16 +180,19 @@ def _likeliest_intent(message: Message) -> Optional[str]:
     return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
 
+def _named_treatments(message: Message, terminology: Terminology, since: int = 0) -> List[str]:
+    """The treatments the entity ruler found in the message (from character ``since``), in order."""
+    found = (terminology.treatment_for_term(str(entity.get("value", "")))
+             for entity in message.get(ENTITIES) or []
+             if entity.get("entity") == TREATMENT_LABEL and entity.get("start", since) >= since)
+    return [topic for topic in found if topic is not None]
+
+
 def _topic_of(message: Message, terminology: Terminology, since: int = 0) -> Optional[str]:
     """The treatment a question is about: one it names (from character ``since``, where the
     question starts) and the classifier also considers, else the one it names, else the
     classifier's likeliest treatment among its first guesses."""
-    named = [
-        terminology.treatment_for_term(str(entity.get("value", "")))
-        for entity in message.get(ENTITIES) or []
-        if entity.get("entity") == TREATMENT_LABEL and entity.get("start", since) >= since
-    ]
-    named = [topic for topic in named if topic is not None]
+    named = _named_treatments(message, terminology, since)
     ranking = (message.get(INTENT_RANKING_KEY) or [])[:NAMED_GUESSES + 1]  # and the personal one
     guessed = [topic for topic in (terminology.treatment_for_intent(entry.get(INTENT_NAME_KEY))
                                    for entry in ranking) if topic is not None]
@@ -315,10 +318,7 @@ class NamedTreatmentConfirmation(IntentCorrector):
         if not guesses:
             return None
         entities = message.get(ENTITIES) or []
-        named = {
-            self.terminology.treatment_for_term(str(entity.get("value", "")))
-            for entity in entities if entity.get("entity") == TREATMENT_LABEL
-        }
+        named = _named_treatments(message, self.terminology)
         guess = guesses[0].get(INTENT_NAME_KEY)
         if guess in (PERSONAL_INTENT, EMERGENCY_INTENT):
             return None  # the safety layer decides an unsure personal reading

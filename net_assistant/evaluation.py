@@ -262,12 +262,16 @@ DEVELOPMENT = "development"
 def written_sets(names: Sequence[str] = ALL_SETS,
                  development: Optional[Path] = None) -> Dict[str, List[Case]]:
     """The messages of each named set; ``development`` adds a set that may be tuned on."""
-    readers = {"first": first_set, "real": real_questions,
-               **{name: (lambda name=name: labelled_set(name)) for name in LABELLED_SET_DIRS}}
-    written = {name: readers[name]() for name in names}
+    written = {name: _read_set(name) for name in names}
     if development is not None:
         written[DEVELOPMENT] = labelled_set(DEVELOPMENT, development)
     return written
+
+
+def _read_set(name: str) -> List[Case]:
+    if name == "first":
+        return first_set()
+    return real_questions() if name == "real" else labelled_set(name)
 
 
 def evaluate(model: Path, names: Sequence[str] = ALL_SETS,

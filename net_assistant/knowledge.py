@@ -384,8 +384,8 @@ def _section_headed_by(line: str, paths: Mapping[str, str]) -> Optional[str]:
     return None
 
 
-def _optional(value: object) -> Optional[str]:
-    return _normalise(str(value)) if value else None
+def _optional(value: Optional[str]) -> Optional[str]:
+    return _normalise(value) if value else None
 
 
 def _with_corrections(

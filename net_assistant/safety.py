@@ -152,6 +152,15 @@ def _asks_after(doc: Doc, end: int) -> bool:
                for words in later)
 
 
+def _last_question_start(doc: Doc, questions: List[Tuple[int, int]]) -> Optional[int]:
+    """Where the last of the general ``questions`` starts (a character offset), if nothing is
+    asked after it."""
+    if not questions:
+        return None
+    start, end = max(questions, key=lambda span: (span[1], -span[0]))
+    return None if _asks_after(doc, end) else doc[start].idx
+
+
 # --------------------------------------------------------------------------- normalisation
 
 # Words next to "net" that make it a thing, not a neuroendocrine tumour.
@@ -483,19 +492,19 @@ class SafetyRules:
         spans = self._spans(doc)
         verdicts = self._verdicts(doc, spans)
         personal = [v for v in verdicts if v.category == PERSONAL]
-        return replace(self._assess(doc, spans, verdicts),
+        questions = self._general_questions(doc, spans, personal)
+        return replace(self._assess(doc, spans, verdicts, personal, questions),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
-                       general_question_at=self._last_general_question(doc, spans, personal))
+                       general_question_at=_last_question_start(doc, questions))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
-                verdicts: List[SafetyVerdict]) -> Assessment:
-        personal = [v for v in verdicts if v.category == PERSONAL]
+                verdicts: List[SafetyVerdict], personal: List[SafetyVerdict],
+                questions: List[Tuple[int, int]]) -> Assessment:
         if verdicts and verdicts[0].category == EMERGENCY:
             return Assessment(verdicts[0], bool(personal))
         only_context = all(v.context_only for v in personal)
         request = self._request(spans, doc)
-        asks_beside = bool(self._general_questions(doc, spans, personal))
-        if personal and not (only_context and request is None and asks_beside):
+        if personal and not (only_context and request is None and questions):
             return Assessment(personal[0], True)
         in_context = bool(personal) or self.matches(PERSONAL_CONTEXT, spans)
         if request is not None and self._names_person(request, spans) and spans.get(
@@ -535,16 +544,6 @@ class SafetyRules:
         questions = spans.get(self.sections[GENERAL_QUESTION].match_key, [])
         return [(start, end) for start, end in questions
                 if not any(self._asks_about(doc, end, v.span) for v in verdicts)]
-
-    def _last_general_question(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
-                               verdicts: List[SafetyVerdict]) -> Optional[int]:
-        """Where the last general question starts (a character offset), if nothing is asked
-        after it."""
-        questions = self._general_questions(doc, spans, verdicts)
-        if not questions:
-            return None
-        start, end = max(questions, key=lambda span: (span[1], -span[0]))
-        return None if _asks_after(doc, end) else doc[start].idx
 
     @staticmethod
     def _asks_about(doc: Doc, question_end: int, person: Tuple[int, int]) -> bool:
