@@ -35,35 +35,36 @@ function el(tag, attributes, children) {
   return node;
 }
 
-/** A speech-bubble icon drawn in SVG (emoji fonts are not on every machine). */
-function chatIcon() {
+/** A decorative SVG icon (emoji fonts are not on every machine): one path in a 24×24 box. */
+function svgIcon(className, pathAttributes) {
   var ns = "http://www.w3.org/2000/svg";
   var svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("class", "netw-launcher-icon");
+  svg.setAttribute("class", className);
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
   var path = document.createElementNS(ns, "path");
-  path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
-  path.setAttribute("fill", "currentColor");
+  Object.keys(pathAttributes).forEach(function (name) {
+    path.setAttribute(name, pathAttributes[name]);
+  });
   svg.appendChild(path);
   return svg;
 }
 
+/** A speech bubble, on the launcher. */
+function chatIcon() {
+  return svgIcon("netw-launcher-icon", {
+    d: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z",
+    fill: "currentColor",
+  });
+}
+
+/** A cross, on the close button. */
 function closeIcon() {
-  var ns = "http://www.w3.org/2000/svg";
-  var svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("class", "netw-close-icon");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  var path = document.createElementNS(ns, "path");
-  path.setAttribute("d", "M6 6l12 12M18 6L6 18");
-  path.setAttribute("stroke", "currentColor");
-  path.setAttribute("stroke-width", "2.5");
-  path.setAttribute("stroke-linecap", "round");
-  svg.appendChild(path);
-  return svg;
+  return svgIcon("netw-close-icon", {
+    d: "M6 6l12 12M18 6L6 18", stroke: "currentColor", "stroke-width": "2.5",
+    "stroke-linecap": "round",
+  });
 }
 
 function srOnly(text) {
