@@ -135,6 +135,8 @@ class SafetyRuleLayer(IntentCorrector):
                 continue
             if assessment.verdict is None and self._answer_in_context(message, assessment):
                 continue
+            if self._answer_apart_from_context(message, assessment):
+                continue
             verdict = (assessment.verdict or _uncertain_personal(message)
                        or _personal_out_of_scope(message, assessment))
             if verdict is not None and _may_relabel(message, verdict):
@@ -154,8 +156,7 @@ class SafetyRuleLayer(IntentCorrector):
         """A personal reading that only the classifier makes, of a message whose last question
         is one of the usual general questions about a treatment it names or guesses, is
         answered as a question in context ("My wife is booked for PRRT in March. How does it
-        work?", "What is TACE? My dad is having it on Friday."). The rule id recorded says so,
-        for the editors' report and the evaluation.
+        work?", "What is TACE? My dad is having it on Friday.").
 
         The rules decide what is a request for advice; the classifier learns the person ("my
         wife") as well as the request, and would send a carer's general question to the doctor.
@@ -163,11 +164,31 @@ class SafetyRuleLayer(IntentCorrector):
         if not assessment.asks_general or _likeliest_intent(message) != PERSONAL_INTENT:
             return False
         topic = _topic_of(message, self.terminology, since=assessment.general_question_at or 0)
-        if topic is None:
+        return topic is not None and self._answer_as(
+            message, topic, GENERAL_IN_CONTEXT_RULE, assessment.personal_context)
+
+    def _answer_apart_from_context(self, message: Message, assessment: Assessment) -> bool:
+        """A message whose personal rules show only context ("Dad's scan showed spread to the
+        liver.") and whose last question names nobody ("What does TACE involve?") is answered
+        in context when the classifier's likeliest reading is a treatment question too.
+
+        Two readings agree that the question is about the treatment; a question that names the
+        person, or asks what their situation means, still goes to the care team."""
+        verdict = assessment.verdict
+        if assessment.question_apart_at is None or verdict is None or verdict.category != PERSONAL:
             return False
+        read = self.terminology.treatment_for_intent(_likeliest_intent(message))
+        if read is None:
+            return False
+        topic = _topic_of(message, self.terminology, since=assessment.question_apart_at) or read
+        return self._answer_as(message, topic, QUESTION_APART_RULE, personal_context=True)
+
+    def _answer_as(self, message: Message, topic: str, rule_id: str, personal_context: bool) -> bool:
+        """Answers the message as a question about ``topic``; the rule id recorded says why,
+        for the editors' report and the evaluation."""
         _set_intent(message, self.terminology.treatments[topic].intent)
-        message.set(PERSONAL_CONTEXT_KEY, assessment.personal_context, add_to_output=True)
-        message.set(SAFETY_RULE_KEY, {"rule_id": GENERAL_IN_CONTEXT_RULE, "category": topic,
+        message.set(PERSONAL_CONTEXT_KEY, personal_context, add_to_output=True)
+        message.set(SAFETY_RULE_KEY, {"rule_id": rule_id, "category": topic,
                                       "matched_text": message.get(TEXT) or ""}, add_to_output=True)
         return True
 

@@ -54,6 +54,8 @@ QUESTION_TO_PERSON_GAP = 1
 GENERAL_QUESTION = "general_question"
 PERSONAL_REQUEST = "personal_request"
 MEDICAL_LOOKALIKE = "medical_lookalike"
+PERSON_REFERENCE = "person_reference"
+ASKING_PHRASE = "asking_phrase"
 SECTION_KEYS = {"description", "patterns", "examples_match", "examples_no_match"}
 
 TokenPattern = List[Dict[str, Any]]
@@ -123,6 +125,10 @@ class Assessment:
     # of the usual general ones (general_question) and not about the person named beside it;
     # None otherwise.
     general_question_at: Optional[int] = None
+    # Where the message's last question starts when the personal rules that fired show only
+    # context, nothing asks what that situation means, and that question names nobody
+    # (person_reference): "Dad's scan showed spread to the liver. What does TACE involve?"
+    question_apart_at: Optional[int] = None
 
     @property
     def asks_general(self) -> bool:
@@ -139,17 +145,35 @@ does did has have may might
 """.split())
 
 
-def _asks_after(doc: Doc, end: int) -> bool:
-    """Whether a sentence after the one that ends at token ``end`` asks something: it ends with
-    a question mark or opens with a question word ("… How does it work? Worth it?")."""
-    sentences: List[List[Token]] = [[]]
-    for token in doc[end:]:
-        sentences[-1].append(token)
+def _sentences(doc: Doc, start: int = 0) -> List[Tuple[int, int]]:
+    """The token ranges of the sentences from token ``start``, each with its closing mark."""
+    ranges, begin = [], start
+    for token in doc[start:]:
         if token.text in SENTENCE_ENDS:
-            sentences.append([])
-    later = [[t for t in sentence if not t.is_punct or t.text == "?"] for sentence in sentences[1:]]
-    return any(words and (words[-1].text == "?" or words[0].lower_ in QUESTION_OPENERS)
-               for words in later)
+            ranges.append((begin, token.i + 1))
+            begin = token.i + 1
+    if begin < len(doc):
+        ranges.append((begin, len(doc)))
+    return ranges
+
+
+def _asks(doc: Doc, sentence: Tuple[int, int]) -> bool:
+    """Whether a sentence asks something: it ends with a question mark or opens with a
+    question word ("Worth it?", "how is it given")."""
+    words = [t for t in doc[sentence[0]:sentence[1]] if not t.is_punct or t.text == "?"]
+    return bool(words) and (words[-1].text == "?" or words[0].lower_ in QUESTION_OPENERS)
+
+
+def _asks_after(doc: Doc, end: int) -> bool:
+    """Whether a sentence after the one that ends at token ``end`` asks something."""
+    return any(_asks(doc, sentence) for sentence in _sentences(doc, end)[1:])
+
+
+def _last_asking_sentence(doc: Doc, asking: Sequence[Tuple[int, int]]) -> Optional[Tuple[int, int]]:
+    """The last sentence that asks, as a question or with an ``asking`` phrase in it ("I'd like
+    to understand what TACE is.")."""
+    return next((s for s in reversed(_sentences(doc))
+                 if _asks(doc, s) or any(_overlap(s, phrase) for phrase in asking)), None)
 
 
 def _last_question_start(doc: Doc, questions: List[Tuple[int, int]]) -> Optional[int]:
@@ -495,7 +519,8 @@ class SafetyRules:
         questions = self._general_questions(doc, spans, personal)
         return replace(self._assess(doc, spans, verdicts, personal, questions),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
-                       general_question_at=_last_question_start(doc, questions))
+                       general_question_at=_last_question_start(doc, questions),
+                       question_apart_at=self._question_apart(doc, spans, personal))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict], personal: List[SafetyVerdict],
@@ -513,14 +538,34 @@ class SafetyRules:
         hand_off = next((v for v in verdicts if v.category in HAND_OFF), None)
         return Assessment(hand_off, in_context)
 
+    def _question_apart(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
+                        personal: List[SafetyVerdict]) -> Optional[int]:
+        """Where the last question starts (a character offset), when only context-only rules
+        fired, no personal request, and that question names nobody: it asks about a treatment,
+        beside what the message says of the person. None otherwise."""
+        if not personal or not all(v.context_only for v in personal) or self._request(spans, doc):
+            return None
+        asking = self._section_spans(spans, ASKING_PHRASE)
+        sentence = _last_asking_sentence(doc, asking)
+        if sentence is None:
+            return None
+        references = [span for span in self._section_spans(spans, PERSON_REFERENCE)
+                      if not any(_overlap(span, phrase) for phrase in asking)]  # the asker's "me"
+        if any(_overlap(sentence, span) for span in [v.span for v in personal] + references):
+            return None
+        return doc[sentence[0]].idx
+
     def _names_person(self, verdict: SafetyVerdict, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
         """The verdict's own words name the person ("my husband", "I")."""
         return any(_overlap(verdict.span, person) for person in self._people(spans))
 
     def _people(self, spans: Dict[str, List[Tuple[int, int]]]) -> List[Tuple[int, int]]:
-        if PERSONAL_CONTEXT not in self.sections:
-            return []
-        return spans.get(self.sections[PERSONAL_CONTEXT].match_key, [])
+        return self._section_spans(spans, PERSONAL_CONTEXT)
+
+    def _section_spans(self, spans: Dict[str, List[Tuple[int, int]]],
+                       name: str) -> List[Tuple[int, int]]:
+        """Where a pattern section matched (none when the file has no such section)."""
+        return spans.get(self.sections[name].match_key, []) if name in self.sections else []
 
     def _request(self, spans: Dict[str, List[Tuple[int, int]]],
                  doc: Doc) -> Optional[SafetyVerdict]:
@@ -648,6 +693,6 @@ def load_safety_rules(content_dir: Path = CONTENT_DIR,
     context = parse_medical_context(data, path)
     sections = [s for s in (parse_section(data, name, path)
                             for name in (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST,
-                                         MEDICAL_LOOKALIKE))
+                                         MEDICAL_LOOKALIKE, PERSON_REFERENCE, ASKING_PHRASE))
                 if s]
     return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context, sections)
