@@ -82,6 +82,8 @@ UNCERTAIN_PERSONAL_RULE = "uncertain_personal"
 PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
 # ... when a personal reading of the classifier alone is answered as a question in context.
 GENERAL_IN_CONTEXT_RULE = "general_question_in_context"
+# ... when only context-only rules fired and the last question names nobody.
+QUESTION_APART_RULE = "question_apart_from_context"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Rasa reads a message starting with this as "/intent{entities}" (RegexMessageHandler, last in
 # the NLU graph, after the safety layer).

@@ -210,6 +210,42 @@ def test_diet_personal_reading_stands_without_a_topic_or_beside_a_personal_rule(
     assert message.get(INTENT)["name"] == PERSONAL_INTENT
 
 
+@pytest.mark.parametrize("text", [
+    "my mum's NET has spread to her liver. Why TACE and not surgery?",
+    "my mum's NET has spread to her liver. I'd like to understand how TACE is done.",  # asking phrase
+])
+def test_a_question_apart_from_context_is_answered_when_the_classifier_agrees(
+        layer: SafetyRuleLayer, make_message, text: str) -> None:
+    """Only context-only rules fired ("my dad's scan showed"), and the question names nobody."""
+    message = make_message(text, [("ask_liver_directed_therapy", 0.7),
+                                  ("personal_medical_question", 0.2)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_liver_directed_therapy"
+    assert message.get(PERSONAL_CONTEXT_KEY) is True
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "question_apart_from_context"
+
+
+@pytest.mark.parametrize("text, ranking", [
+    # the question names the person
+    ("my mum's NET has spread to her liver. Would TACE help her?",
+     [("ask_liver_directed_therapy", 0.7), ("personal_medical_question", 0.2)]),
+    # it asks what their situation means
+    ("my mum's NET has spread to her liver. Is that bad?",
+     [("ask_liver_directed_therapy", 0.7), ("personal_medical_question", 0.2)]),
+    # the classifier reads a personal question: the two readings disagree
+    ("my mum's NET has spread to her liver. Why TACE and not surgery?",
+     [("personal_medical_question", 0.8), ("ask_liver_directed_therapy", 0.15)]),
+    # nothing is asked
+    ("my mum's NET has spread to her liver.",
+     [("ask_liver_directed_therapy", 0.7), ("personal_medical_question", 0.2)]),
+])
+def test_context_that_comes_with_a_personal_question_still_goes_to_the_care_team(
+        layer: SafetyRuleLayer, make_message, text: str, ranking) -> None:
+    message = make_message(text, ranking)
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
+
+
 def test_relabels_after_the_fallback_classifier(layer: SafetyRuleLayer,
                                                 fallback: FallbackClassifier,
                                                 make_message) -> None:
