@@ -243,10 +243,13 @@ def _uncertain_personal(message: Message) -> Optional[SafetyVerdict]:
 
 def _personal_out_of_scope(message: Message, assessment: Assessment) -> Optional[SafetyVerdict]:
     """A message about someone's own health that the classifier finds out of scope ("can my
-    kids get my NET?") goes to the care team rather than "sorry, I can't help with that"."""
+    kids get my NET?") goes to the care team rather than "sorry, I can't help with that",
+    unless its question names nobody."""
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if intent != OUT_OF_SCOPE_INTENT or not (assessment.personal_context and assessment.medical):
         return None
+    if assessment.question_apart_at is not None:
+        return None  # "are NETs hereditary? my cousin has MEN1" asks about NETs, not the cousin
     return SafetyVerdict(PERSONAL, PERSONAL_OUT_OF_SCOPE_RULE, message.get(TEXT) or "")
 
 

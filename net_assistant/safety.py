@@ -125,9 +125,9 @@ class Assessment:
     # of the usual general ones (general_question) and not about the person named beside it;
     # None otherwise.
     general_question_at: Optional[int] = None
-    # Where the message's last question starts when the personal rules that fired show only
-    # context, nothing asks what that situation means, and that question names nobody
-    # (person_reference): "Dad's scan showed spread to the liver. What does TACE involve?"
+    # Where the message's last question starts when the personal rules that fired (if any) show
+    # only context, nothing asks what that situation means, and that question names nobody
+    # (person_reference): "Dad's scan showed spread to the liver. Why TACE and not surgery?"
     question_apart_at: Optional[int] = None
 
     @property
@@ -540,10 +540,10 @@ class SafetyRules:
 
     def _question_apart(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                         personal: List[SafetyVerdict]) -> Optional[int]:
-        """Where the last question starts (a character offset), when only context-only rules
-        fired, no personal request, and that question names nobody: it asks about a treatment,
-        beside what the message says of the person. None otherwise."""
-        if not personal or not all(v.context_only for v in personal) or self._request(spans, doc):
+        """Where the last question starts (a character offset), when no personal rule but
+        context-only ones fired, no personal request, and that question names nobody: it asks
+        about a treatment or NETs, beside what the message says of the person. None otherwise."""
+        if not all(v.context_only for v in personal) or self._request(spans, doc):
             return None
         asking = self._section_spans(spans, ASKING_PHRASE)
         sentence = _last_asking_sentence(doc, asking)

@@ -536,7 +536,8 @@ def test_an_out_of_scope_message_about_ones_own_health_goes_to_the_care_team(
     assert message.get(INTENT)["name"] == PERSONAL_INTENT
 
 
-@pytest.mark.parametrize("text", ["what causes NETs?", "my fishing net is torn"])
+@pytest.mark.parametrize("text", ["what causes NETs?", "my fishing net is torn",
+                                  "are NETs hereditary? my cousin has MEN1"])
 def test_other_out_of_scope_messages_stay_out_of_scope(layer: SafetyRuleLayer, make_message,
                                                        text: str) -> None:
     message = make_message(text, [("out_of_scope", 0.9)])

@@ -98,7 +98,7 @@ def test_a_request_for_advice_is_still_personal(rules: SafetyRules, message: str
 
 def test_a_plain_general_question_has_no_personal_context(rules: SafetyRules) -> None:
     assert rules.assess("how is lanreotide given?") == Assessment(
-        None, False, medical=True, general_question_at=0)
+        None, False, medical=True, general_question_at=0, question_apart_at=0)
 
 
 @pytest.mark.parametrize("message", [
@@ -368,3 +368,17 @@ def test_phrase_lists_are_big_enough() -> None:
     assert len(GENERAL_QUESTIONS) >= 40 and len(PERSONAL_QUESTIONS) >= 40
     assert len(EMERGENCIES) >= 20 and len(NON_MEDICAL_QUESTIONS) >= 40
     assert len(CONTEXT_QUESTIONS) >= 40
+
+
+@pytest.mark.parametrize("message, apart", [
+    ("my mum's NET has spread to her liver. Why TACE and not surgery?", True),
+    ("my mum's NET has spread to her liver. I'd like to understand how TACE is done.", True),
+    ("are NETs hereditary? my cousin has MEN1", True),
+    ("my mum's NET has spread to her liver. Would TACE help her?", False),  # names her
+    ("my mum's NET has spread to her liver. Is that bad?", False),  # asks what it means
+    ("my mum's NET has spread to her liver.", False),  # asks nothing
+    ("should my wife have PRRT? what is it?", False),  # a request for advice
+])
+def test_a_last_question_that_names_nobody_is_apart_from_the_context(
+        rules: SafetyRules, message: str, apart: bool) -> None:
+    assert (rules.assess(message).question_apart_at is not None) is apart
