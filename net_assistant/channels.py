@@ -15,7 +15,9 @@ NET_MAX_REQUEST_BYTES). No shared ``default`` conversation; lone surrogates beco
 
 Socket.IO (``SocketIOInput``, path /socket.io): session ids are issued and signed by the server
 (net_assistant.sessions); a socket posts only into the session it was confirmed for, and a
-forged or unknown id gets a new session. Origins are checked against NET_CORS_ORIGINS. Two
+forged or unknown id gets a new session. Origins are checked against NET_CORS_ORIGINS. Frames
+up to ``limits.MAX_SOCKET_FRAME_BYTES`` are read, so an over-long message gets the too-long reply
+instead of vanishing in the transport (engine.io and Sanic drop frames over 1 MB). Two
 fixes of Rasa 3.6 the widget depends on stay: ``send_custom_json`` sends ``{"custom": {...}}``
 (Rasa's passed the payload as ``emit()`` arguments), and rooms are entered with ``await``.
 
@@ -44,7 +46,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from net_assistant import speedups
-from net_assistant.limits import without_lone_surrogates
+from net_assistant.limits import MAX_SOCKET_FRAME_BYTES, without_lone_surrogates
 from net_assistant.sessions import SessionIds, is_valid_rest_sender
 from net_assistant.settings import Settings
 
@@ -181,7 +183,10 @@ class _ChannelBlueprint(_Hardening, Blueprint):
 
 
 class _SocketBlueprint(_Hardening, socketio.SocketBlueprint):
-    pass
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        # Sanic closes a WebSocket on a message over 1 MiB before engine.io sees it.
+        app.config.WEBSOCKET_MAX_SIZE = max(app.config.WEBSOCKET_MAX_SIZE, MAX_SOCKET_FRAME_BYTES)
+        super().register(app, options)
 
 
 # --------------------------------------------------------------------------- REST
@@ -301,7 +306,7 @@ class SocketIOInput(socketio.SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         origins = list(self.turns.settings.cors_origins) or None  # None: same origin only
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins,
-                          cors_credentials=False)
+                          cors_credentials=False, max_http_buffer_size=MAX_SOCKET_FRAME_BYTES)
         self.sio = sio
         blueprint = _SocketBlueprint(self.turns, sio, self.socketio_path,
                                      "socketio_webhook", __name__)
