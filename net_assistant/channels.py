@@ -21,7 +21,8 @@ instead of vanishing in the transport (engine.io and Sanic drop frames over 1 MB
 fixes of Rasa 3.6 the widget depends on stay: ``send_custom_json`` sends ``{"custom": {...}}``
 (Rasa's passed the payload as ``emit()`` arguments), and rooms are entered with ``await``.
 
-Registering either channel also takes the Rasa version off ``/`` and bounds every log line;
+Registering either channel also takes the Rasa version off ``/``, withdraws the credentials
+Rasa's CORS set-up allows (the allowed origins stay) and bounds every log line;
 making either installs net_assistant.speedups (per-message work Rasa repeats, done once).
 """
 from __future__ import annotations
@@ -154,6 +155,17 @@ async def _root_without_version(request: Request) -> Optional[HTTPResponse]:
     return None
 
 
+def _without_cors_credentials(app: Sanic) -> None:
+    """Rasa's ``--cors`` tells allowed origins they may send credentials (cookies, HTTP
+    authentication); the assistant uses neither, so no page, even an allowed one, is invited to.
+    Rasa configures CORS before it registers the channels, so its options exist by now."""
+    app.config.CORS_SUPPORTS_CREDENTIALS = False
+    cors = getattr(app.ctx, "sanic_cors", None)  # None: plain rasa run, no CORS headers at all
+    if cors is not None:
+        for options in [cors.options, *(options for _, options in cors.resources)]:
+            options["supports_credentials"] = False
+
+
 def _harden(app: Sanic, turns: Turns) -> None:
     """What registering a channel does to the whole app (once)."""
     turns.app = app
@@ -161,6 +173,7 @@ def _harden(app: Sanic, turns: Turns) -> None:
         return
     app.ctx.net_hardened = True
     app.register_middleware(_root_without_version, "request")
+    _without_cors_credentials(app)
     bounded = _BoundedLogRecords()
     for handler in logging.getLogger().handlers:
         handler.addFilter(bounded)

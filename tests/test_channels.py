@@ -481,7 +481,46 @@ def test_cors_only_for_the_configured_origins(assistant, origin, allowed):
                  "Access-Control-Request-Headers": "content-type"})
     with urllib.request.urlopen(request) as reply:
         echoed = reply.headers.get("Access-Control-Allow-Origin")
+        credentials = reply.headers.get("Access-Control-Allow-Credentials")
     assert echoed == (origin if allowed else None)
+    assert credentials is None  # no cookies or auth: nothing for a page to send
+
+
+def cors_headers(url: str, origin: str, method: str = "GET",
+                 data: Optional[bytes] = None) -> Tuple[int, Dict[str, str]]:
+    """(status, the Access-Control-* response headers, lower-cased) of a request from ``origin``."""
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Origin": origin, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as reply:
+            status, headers = reply.status, reply.headers
+    except urllib.error.HTTPError as refused:
+        status, headers = refused.code, refused.headers
+    return status, {name.lower(): value for name, value in headers.items()
+                    if name.lower().startswith("access-control-")}
+
+
+@pytest.mark.parametrize("origin, allowed", [("https://evil.example", False), (None, True)])
+def test_a_rest_answer_carries_cors_headers_for_allowed_origins_only_and_never_credentials(
+        assistant, origin, allowed):
+    origin = origin or assistant.origins()[0]
+    body = json.dumps({"sender": new_sender(), "message": "hello"}).encode()
+    status, headers = cors_headers(f"{assistant.rasa_url}{WEBHOOK}", origin, "POST", body)
+    assert status == 200  # the browser, not the server, withholds the answer from a page
+    assert headers.get("access-control-allow-origin") == (origin if allowed else None), headers
+    assert "access-control-allow-credentials" not in headers, headers
+
+
+@pytest.mark.parametrize("origin, allowed", [("https://evil.example", False),
+                                             ("null", False), (None, True)])
+def test_the_socketio_handshake_is_refused_to_other_origins_and_never_allows_credentials(
+        assistant, origin, allowed):
+    origin = origin or assistant.origins()[0]
+    status, headers = cors_headers(
+        f"{assistant.rasa_url}/socket.io/?EIO=4&transport=polling", origin)
+    assert status == (200 if allowed else 400), (status, headers)
+    assert headers.get("access-control-allow-origin") == (origin if allowed else None), headers
+    assert headers.get("access-control-allow-credentials") != "true", headers
 
 
 def test_servers_listen_on_the_loopback_interface_only(assistant):
