@@ -333,13 +333,15 @@ class SocketIOInput(socketio.SocketIOInput):
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             return self._authorised(auth)
 
+        # ``data`` is optional: a client may emit an event with no argument at all (Rasa's
+        # handlers then failed with a TypeError and the client got no session or no reply).
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: Text, data: Any = None) -> None:
             claimed = data.get("session_id") if isinstance(data, dict) else None
             await self._confirm(sid, self.sessions.verified(claimed) or self.sessions.issue())
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:
             session = await sio.get_session(sid, namespace=namespace)
             tracker_id = session.get("tracker_id") or await self._confirm(
                 sid, self.sessions.issue())

@@ -282,6 +282,34 @@ def test_the_server_stays_healthy_after_random_requests(assistant):
     assert_answered_normally(assistant)
 
 
+SOCKET_DATA = st.one_of(
+    JSON_VALUES, st.binary(max_size=50),
+    st.fixed_dictionaries({}, optional={
+        "message": st.one_of(JSON_VALUES, st.text(max_size=300), st.binary(max_size=20)),
+        "session_id": st.one_of(JSON_VALUES, st.text(max_size=80))}))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(session_request=SOCKET_DATA, messages=st.lists(SOCKET_DATA, min_size=1, max_size=3))
+def test_no_socketio_payload_goes_unanswered(assistant, session_request, messages):
+    """Whatever a client emits as session_request and user_uttered, it gets a session and a
+    reply to each message (the widget sends {"message": text}; anything else is an empty one)."""
+    async def scenario() -> None:
+        async with SocketChat.to(assistant) as chat:
+            await chat.client.emit("session_request", session_request)
+            await asyncio.wait_for(chat.confirmed.get(), 30)
+            for data in messages:
+                since = len(chat.received)
+                await chat.client.emit("user_uttered", data)
+                await chat.wait_for_custom(since)
+    run(scenario())
+
+
+def test_the_server_stays_healthy_after_random_socketio_payloads(assistant):
+    assert run(socket_text(assistant, "how is lanreotide given?"))
+    assert_answered_normally(assistant)
+
+
 # --- 3. typed intents are text -----------------------------------------------------------------
 
 def last_parse(assistant: Assistant, sender: str) -> Dict[str, Any]:
@@ -461,6 +489,30 @@ def test_a_burst_of_questions_loses_none(assistant):
     troubled = [reply for _, reply in turns if reply and TROUBLE in Turn(reply).text]
     assert not empty and not troubled, (len(empty), len(troubled))
     assert all(Turn(reply).last("kind") == "answer" for _, reply in turns)
+
+
+def test_a_burst_of_socketio_questions_loses_none(assistant):
+    """The issue's burst over the widget's channel: 38 of 200 such questions once got nothing."""
+    async def ask_all() -> List[Tuple[str, List[Dict[str, Any]]]]:
+        chats = [SocketChat.to(assistant) for _ in range(200)]
+        try:
+            await asyncio.gather(*(chat.__aenter__() for chat in chats))
+            sessions = await asyncio.gather(*(chat.session() for chat in chats))
+            await asyncio.gather(*(chat.say("what is PRRT?") for chat in chats))
+            await asyncio.sleep(1)  # anything a turn might still send
+            return [(session, chat.received) for session, chat in zip(sessions, chats)]
+        finally:
+            await asyncio.gather(*(chat.__aexit__() for chat in chats))
+
+    replies = run(ask_all())
+    kinds = [[m["custom"]["kind"] for m in received if "custom" in m] for _, received in replies]
+    assert all(kind[-1] == "answer" for kind in kinds), kinds
+    assert not any(TROUBLE in m.get("text", "") for _, received in replies for m in received)
+    with sqlite3.connect(assistant.tracker_db) as db:
+        stored = [db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = "
+                             "'user'", (SessionIds.tracker_id(session),)).fetchone()[0]
+                  for session, _ in replies]
+    assert stored == [1] * 200  # each question stored once
 
 
 # --- 7. what the servers show and log -------------------------------------------------------------
