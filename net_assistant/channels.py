@@ -28,6 +28,7 @@ making either installs net_assistant.speedups (per-message work Rasa repeats, do
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -40,13 +41,16 @@ from rasa.core.channels.channel import (
     UserMessage,
     decode_bearer_token,
 )
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+import yaml
 
 from net_assistant import speedups
+from net_assistant.content import PROJECT_DIR
 from net_assistant.limits import MAX_SOCKET_FRAME_BYTES, without_lone_surrogates
 from net_assistant.sessions import SessionIds, is_valid_rest_sender
 from net_assistant.settings import Settings
@@ -100,16 +104,21 @@ class Turns:
 
     async def say(self, name: str, output: OutputChannel, recipient_id: str,
                   **values: Any) -> None:
-        """Send the domain response ``name`` over ``output`` in the normal response shape."""
+        """Send the domain response ``name`` over ``output`` in the normal response shape: the
+        loaded model's, else the project's domain.yml (no model loaded, or one trained before
+        the response existed), so that even then the person is not met with silence."""
         agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        tracker = DialogueStateTracker(recipient_id, [])
         try:
+            reply = None
             if agent is None:
-                raise RuntimeError("no agent loaded")
-            reply = await agent.nlg.generate(
-                name, DialogueStateTracker(recipient_id, []), output.name(), **values)
+                logger.error("no model loaded: %s comes from domain.yml", name)
+            else:
+                reply = await agent.nlg.generate(name, tracker, output.name(), **values)
+                if reply is None:
+                    logger.error("no response %s in the loaded model's domain: retrain", name)
             if reply is None:
-                logger.error("no response %s in the loaded model's domain: retrain", name)
-                return
+                reply = await _copy_deck().generate(name, tracker, output.name(), **values)
             await output.send_response(recipient_id, reply)
         except Exception as error:  # noqa: BLE001 - a channel must answer, never crash
             logger.error("could not say %s: %s", name, type(error).__name__)
@@ -120,6 +129,13 @@ class Turns:
         shown = f" text={text[:MAX_LOG_CHARS]!r}" if self.settings.log_message_text else ""
         logger.log(level, "turn channel=%s sender=%s chars=%d outcome=%s seconds=%.2f%s",
                    channel, sender_id, len(text), outcome, seconds, shown)
+
+
+@functools.lru_cache(maxsize=1)
+def _copy_deck() -> TemplatedNaturalLanguageGenerator:
+    """The responses of the project's domain.yml, read once, when first needed."""
+    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+    return TemplatedNaturalLanguageGenerator(domain["responses"])
 
 
 def _sent(output: OutputChannel) -> int:

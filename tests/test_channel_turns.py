@@ -1,6 +1,7 @@
-"""What the channels log about a turn (net_assistant/channels.py): ids, sizes and outcomes by
-default, the message text only with the development switch NET_LOG_MESSAGE_TEXT=1, and never a
-line longer than MAX_LOG_CHARS. Fast: no server, a stand-in for Rasa's message handler."""
+"""A turn in the channels (net_assistant/channels.py), without a server: what is logged (ids,
+sizes and outcomes by default, the message text only with the development switch
+NET_LOG_MESSAGE_TEXT=1, never a line longer than MAX_LOG_CHARS), and the channels' own replies
+when no model is loaded. Fast: a stand-in for Rasa's message handler."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +12,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from net_assistant.channels import MAX_LOG_CHARS, Turns, _BoundedLogRecords
 from net_assistant.settings import Settings
+from tests.conftest import DOMAIN
 
 TEXT = "my scan MARKER-7d1e showed something"
 
@@ -41,3 +43,18 @@ def test_no_log_line_is_longer_than_the_bound() -> None:
                                None)
     assert _BoundedLogRecords().filter(record)
     assert len(record.getMessage()) < MAX_LOG_CHARS + 40 and "[1000010 chars]" in record.getMessage()
+
+
+async def say_nothing(message: UserMessage) -> None:
+    """Rasa with no model loaded: "Ignoring message as there is no agent to handle it"."""
+
+
+@pytest.mark.parametrize("text, response", [("what is PRRT?", "utter_trouble"),
+                                            ("x" * 2001, "utter_message_too_long")])
+def test_with_no_model_loaded_the_channels_still_answer_from_the_domain(text, response) -> None:
+    turns = Turns(Settings.from_environment({}))  # registered on no app: no agent
+    output = CollectingOutputChannel()
+    asyncio.run(turns.take(say_nothing, text, "anna-1", output, "rest"))
+    expected = DOMAIN["responses"][response][0]
+    assert output.messages[0]["text"] == expected["text"].format(max_chars=2000)
+    assert output.messages[-1]["custom"]["kind"] == "fallback"  # the normal shape
