@@ -15,16 +15,20 @@ NET_MAX_REQUEST_BYTES). No shared ``default`` conversation; lone surrogates beco
 
 Socket.IO (``SocketIOInput``, path /socket.io): session ids are issued and signed by the server
 (net_assistant.sessions); a socket posts only into the session it was confirmed for, and a
-forged or unknown id gets a new session. Origins are checked against NET_CORS_ORIGINS. Two
+forged or unknown id gets a new session. Origins are checked against NET_CORS_ORIGINS. Frames
+up to ``limits.MAX_SOCKET_FRAME_BYTES`` are read, so an over-long message gets the too-long reply
+instead of vanishing in the transport (engine.io and Sanic drop frames over 1 MB). Two
 fixes of Rasa 3.6 the widget depends on stay: ``send_custom_json`` sends ``{"custom": {...}}``
 (Rasa's passed the payload as ``emit()`` arguments), and rooms are entered with ``await``.
 
-Registering either channel also takes the Rasa version off ``/`` and bounds every log line;
+Registering either channel also takes the Rasa version off ``/``, withdraws the credentials
+Rasa's CORS set-up allows (the allowed origins stay) and bounds every log line;
 making either installs net_assistant.speedups (per-message work Rasa repeats, done once).
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -37,14 +41,17 @@ from rasa.core.channels.channel import (
     UserMessage,
     decode_bearer_token,
 )
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+import yaml
 
 from net_assistant import speedups
-from net_assistant.limits import without_lone_surrogates
+from net_assistant.content import PROJECT_DIR
+from net_assistant.limits import MAX_SOCKET_FRAME_BYTES, without_lone_surrogates
 from net_assistant.sessions import SessionIds, is_valid_rest_sender
 from net_assistant.settings import Settings
 
@@ -97,16 +104,21 @@ class Turns:
 
     async def say(self, name: str, output: OutputChannel, recipient_id: str,
                   **values: Any) -> None:
-        """Send the domain response ``name`` over ``output`` in the normal response shape."""
+        """Send the domain response ``name`` over ``output`` in the normal response shape: the
+        loaded model's, else the project's domain.yml (no model loaded, or one trained before
+        the response existed), so that even then the person is not met with silence."""
         agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        tracker = DialogueStateTracker(recipient_id, [])
         try:
+            reply = None
             if agent is None:
-                raise RuntimeError("no agent loaded")
-            reply = await agent.nlg.generate(
-                name, DialogueStateTracker(recipient_id, []), output.name(), **values)
+                logger.error("no model loaded: %s comes from domain.yml", name)
+            else:
+                reply = await agent.nlg.generate(name, tracker, output.name(), **values)
+                if reply is None:
+                    logger.error("no response %s in the loaded model's domain: retrain", name)
             if reply is None:
-                logger.error("no response %s in the loaded model's domain: retrain", name)
-                return
+                reply = await _copy_deck().generate(name, tracker, output.name(), **values)
             await output.send_response(recipient_id, reply)
         except Exception as error:  # noqa: BLE001 - a channel must answer, never crash
             logger.error("could not say %s: %s", name, type(error).__name__)
@@ -117,6 +129,13 @@ class Turns:
         shown = f" text={text[:MAX_LOG_CHARS]!r}" if self.settings.log_message_text else ""
         logger.log(level, "turn channel=%s sender=%s chars=%d outcome=%s seconds=%.2f%s",
                    channel, sender_id, len(text), outcome, seconds, shown)
+
+
+@functools.lru_cache(maxsize=1)
+def _copy_deck() -> TemplatedNaturalLanguageGenerator:
+    """The responses of the project's domain.yml, read once, when first needed."""
+    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+    return TemplatedNaturalLanguageGenerator(domain["responses"])
 
 
 def _sent(output: OutputChannel) -> int:
@@ -152,6 +171,17 @@ async def _root_without_version(request: Request) -> Optional[HTTPResponse]:
     return None
 
 
+def _without_cors_credentials(app: Sanic) -> None:
+    """Rasa's ``--cors`` tells allowed origins they may send credentials (cookies, HTTP
+    authentication); the assistant uses neither, so no page, even an allowed one, is invited to.
+    Rasa configures CORS before it registers the channels, so its options exist by now."""
+    app.config.CORS_SUPPORTS_CREDENTIALS = False
+    cors = getattr(app.ctx, "sanic_cors", None)  # None: plain rasa run, no CORS headers at all
+    if cors is not None:
+        for options in [cors.options, *(options for _, options in cors.resources)]:
+            options["supports_credentials"] = False
+
+
 def _harden(app: Sanic, turns: Turns) -> None:
     """What registering a channel does to the whole app (once)."""
     turns.app = app
@@ -159,6 +189,7 @@ def _harden(app: Sanic, turns: Turns) -> None:
         return
     app.ctx.net_hardened = True
     app.register_middleware(_root_without_version, "request")
+    _without_cors_credentials(app)
     bounded = _BoundedLogRecords()
     for handler in logging.getLogger().handlers:
         handler.addFilter(bounded)
@@ -181,7 +212,10 @@ class _ChannelBlueprint(_Hardening, Blueprint):
 
 
 class _SocketBlueprint(_Hardening, socketio.SocketBlueprint):
-    pass
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        # Sanic closes a WebSocket on a message over 1 MiB before engine.io sees it.
+        app.config.WEBSOCKET_MAX_SIZE = max(app.config.WEBSOCKET_MAX_SIZE, MAX_SOCKET_FRAME_BYTES)
+        super().register(app, options)
 
 
 # --------------------------------------------------------------------------- REST
@@ -301,7 +335,7 @@ class SocketIOInput(socketio.SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         origins = list(self.turns.settings.cors_origins) or None  # None: same origin only
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins,
-                          cors_credentials=False)
+                          cors_credentials=False, max_http_buffer_size=MAX_SOCKET_FRAME_BYTES)
         self.sio = sio
         blueprint = _SocketBlueprint(self.turns, sio, self.socketio_path,
                                      "socketio_webhook", __name__)
@@ -315,13 +349,15 @@ class SocketIOInput(socketio.SocketIOInput):
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
             return self._authorised(auth)
 
+        # ``data`` is optional: a client may emit an event with no argument at all (Rasa's
+        # handlers then failed with a TypeError and the client got no session or no reply).
         @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: Text, data: Any = None) -> None:
             claimed = data.get("session_id") if isinstance(data, dict) else None
             await self._confirm(sid, self.sessions.verified(claimed) or self.sessions.issue())
 
         @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:
             session = await sio.get_session(sid, namespace=namespace)
             tracker_id = session.get("tracker_id") or await self._confirm(
                 sid, self.sessions.issue())

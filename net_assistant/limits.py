@@ -15,6 +15,11 @@ import re
 MAX_MESSAGE_CHARS = 2000
 # Longer runs without white space are cut into pieces of this length for the tokenizer.
 MAX_RUN_CHARS = 100
+# The largest Socket.IO frame the server reads (engine.io's default, 1 MB, dropped larger ones
+# without a word): up to this size an over-long message gets the polite too-long reply like any
+# other; reading it costs a copy of the frame, nothing more. Larger frames close the connection
+# (the transport refuses them); the widget never sends one (net-widget-core.js).
+MAX_SOCKET_FRAME_BYTES = 8 * 1024 * 1024
 _LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN_CHARS + 1))
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT_CHARACTER = "\ufffd"

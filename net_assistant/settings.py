@@ -29,7 +29,7 @@ WEB_PORT_VARIABLE = "WEB_PORT"
 TRACKER_SYNCHRONOUS_VARIABLE = "NET_TRACKER_SYNCHRONOUS"
 TRACKER_SYNCHRONOUS_LEVELS = ("NORMAL", "FULL")
 
-DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # what Socket.IO (engine.io) accepts too
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # REST only: Socket.IO frames, see limits.py
 # Longer than a burst of questions takes to clear on a small machine (200 at once on 2 cores),
 # far shorter than Rasa's own 5 minutes for an action.
 DEFAULT_REPLY_TIMEOUT_SECONDS = 45.0

@@ -43,6 +43,7 @@ import json
 import os
 import sqlite3
 import ssl
+from pathlib import Path
 from typing import Any, Dict, Optional, Text, Tuple
 
 import aiohttp
@@ -173,9 +174,12 @@ _rasa_engine_kwargs = tracker_store.create_engine_kwargs
 
 
 def engine_kwargs(url: Any) -> Dict[Text, Any]:
-    """Rasa's ``create_engine`` arguments; for an SQLite file, a pool that keeps connections."""
+    """Rasa's ``create_engine`` arguments; for an SQLite file, a pool that keeps connections,
+    and the file's folder made: SQLite makes no folder, and Rasa then kept the conversations of
+    a fresh checkout's plain ``rasa run`` (no ``var/`` yet) in memory only, with an error."""
     parsed: URL = make_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         return {**_rasa_engine_kwargs(url), "poolclass": QueuePool}
     return _rasa_engine_kwargs(url)
 

@@ -187,8 +187,10 @@ class SocketChat:
 
     async def __aenter__(self) -> SocketChat:
         headers = {"Origin": self.origin} if self.origin else {}
+        # wait_timeout: a busy server may take longer than the client's default second to
+        # accept the namespace (200 sockets connecting at once).
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"],
-                                  headers=headers)
+                                  headers=headers, wait_timeout=30)
         return self
 
     async def __aexit__(self, *_: Any) -> None:

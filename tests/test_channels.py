@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 import socketio
+import websockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,80 @@ def test_hostile_messages_do_not_hold_up_a_question_in_another_conversation(assi
 async def socket_hostile(assistant: Assistant) -> List[str]:
     async with SocketChat.to(assistant) as chat:
         return [await chat.say_and_wait_text("?" * 16_000), await chat.say_and_wait_text("😀" * 10_000)]
+
+
+# Over engine.io's and Sanic's default frame limit (1 MB): such a frame once vanished unanswered.
+OVER_A_MEGABYTE = "a" * 1_500_000
+
+
+def test_a_socketio_message_over_a_megabyte_gets_the_too_long_reply_over_polling(assistant):
+    async def scenario() -> Tuple[str, Dict[str, Any]]:
+        async with SocketChat.to(assistant) as chat:
+            await chat.session()
+            refused = await chat.say_and_wait_text(OVER_A_MEGABYTE)
+            return refused, await chat.say("how is lanreotide given?")
+    refused, next_answer = run(scenario())
+    assert TOO_LONG in refused and next_answer["kind"] == "answer"  # and the socket lives on
+
+
+def test_a_socketio_message_over_a_megabyte_gets_the_too_long_reply_over_a_websocket(assistant):
+    """The widget's transport: Sanic's own WebSocket limit (1 MiB) closed the socket first."""
+    async def scenario() -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+        async with EngineIOWebSocket(assistant) as socket_:
+            await socket_.emit("session_request", {"session_id": None})
+            await socket_.event("session_confirm")
+            await socket_.emit("user_uttered", {"message": OVER_A_MEGABYTE})
+            refused = await socket_.until_custom()
+            await socket_.emit("user_uttered", {"message": "how is lanreotide given?"})
+            return refused, await socket_.until_custom("answer")
+    refused, next_turn = run(scenario())
+    assert TOO_LONG in refused[0]["text"] and refused[-1]["custom"]["kind"] == "fallback"
+    assert next_turn[-1]["custom"]["topic"] == "somatostatin_analogues"  # the socket lives on
+
+
+class EngineIOWebSocket:
+    """Socket.IO over a WebSocket, as the widget's socket.io-client speaks it (Engine.IO 4,
+    Socket.IO 5); python-socketio's WebSocket client needs a newer aiohttp than Rasa's."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        host = assistant.rasa_url.split("://", 1)[1]
+        self.url = f"ws://{host}/socket.io/?EIO=4&transport=websocket"
+        self.origin = assistant.origins()[0]
+
+    async def __aenter__(self) -> "EngineIOWebSocket":
+        self.ws = await websockets.connect(self.url, origin=self.origin, max_size=None)
+        assert (await self.ws.recv()).startswith("0")  # Engine.IO open
+        await self.ws.send("40")  # Socket.IO connect to the default namespace
+        assert (await self._packet()).startswith("40")
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        await self.ws.close()
+
+    async def emit(self, event: str, data: Any) -> None:
+        await self.ws.send("42" + json.dumps([event, data]))
+
+    async def event(self, name: str, timeout: float = 60) -> Any:
+        while True:
+            packet = await asyncio.wait_for(self._packet(), timeout)
+            if packet.startswith("42"):
+                event, data = json.loads(packet[2:])
+                if event == name:
+                    return data
+
+    async def until_custom(self, kind: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The bot messages up to the first custom payload (of ``kind``, if given)."""
+        messages: List[Dict[str, Any]] = []
+        while not messages or "custom" not in messages[-1] or (
+                kind and messages[-1]["custom"].get("kind") != kind):
+            messages.append(await self.event("bot_uttered"))
+        return messages
+
+    async def _packet(self) -> str:
+        """The next packet that is not a ping (answered, as a client must)."""
+        while (packet := await self.ws.recv()) == "2":
+            await self.ws.send("3")
+        return packet
 
 
 def test_a_too_long_message_gets_a_polite_reply_in_the_normal_shape(assistant, chat):
@@ -204,6 +279,34 @@ def test_no_request_gets_a_5xx_or_an_empty_answer(assistant, body, content_type,
 
 def test_the_server_stays_healthy_after_random_requests(assistant):
     # Runs after the property test above (file order): the servers still answer normally.
+    assert_answered_normally(assistant)
+
+
+SOCKET_DATA = st.one_of(
+    JSON_VALUES, st.binary(max_size=50),
+    st.fixed_dictionaries({}, optional={
+        "message": st.one_of(JSON_VALUES, st.text(max_size=300), st.binary(max_size=20)),
+        "session_id": st.one_of(JSON_VALUES, st.text(max_size=80))}))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(session_request=SOCKET_DATA, messages=st.lists(SOCKET_DATA, min_size=1, max_size=3))
+def test_no_socketio_payload_goes_unanswered(assistant, session_request, messages):
+    """Whatever a client emits as session_request and user_uttered, it gets a session and a
+    reply to each message (the widget sends {"message": text}; anything else is an empty one)."""
+    async def scenario() -> None:
+        async with SocketChat.to(assistant) as chat:
+            await chat.client.emit("session_request", session_request)
+            await asyncio.wait_for(chat.confirmed.get(), 30)
+            for data in messages:
+                since = len(chat.received)
+                await chat.client.emit("user_uttered", data)
+                await chat.wait_for_custom(since)
+    run(scenario())
+
+
+def test_the_server_stays_healthy_after_random_socketio_payloads(assistant):
+    assert run(socket_text(assistant, "how is lanreotide given?"))
     assert_answered_normally(assistant)
 
 
@@ -388,6 +491,41 @@ def test_a_burst_of_questions_loses_none(assistant):
     assert all(Turn(reply).last("kind") == "answer" for _, reply in turns)
 
 
+def test_a_burst_of_socketio_questions_loses_none(assistant):
+    """The issue's burst over the widget's channel: 38 of 200 such questions once got nothing."""
+    async def ask_all() -> List[Tuple[str, List[Dict[str, Any]]]]:
+        chats = [SocketChat.to(assistant) for _ in range(200)]
+        try:
+            await asyncio.gather(*(chat.__aenter__() for chat in chats))
+            sessions = await asyncio.gather(*(chat.session() for chat in chats))
+            await asyncio.gather(*(chat.client.emit("user_uttered", {"message": "what is PRRT?"})
+                                   for chat in chats))
+            await asyncio.gather(*(past_the_disclaimer(chat) for chat in chats))
+            return [(session, chat.received) for session, chat in zip(sessions, chats)]
+        finally:
+            await asyncio.gather(*(chat.__aexit__() for chat in chats))
+
+    replies = run(ask_all())
+    # Each socket's first turn: the disclaimer (kind smalltalk), then the answer.
+    unanswered = [received for _, received in replies
+                  if [m["custom"]["kind"] for m in received if "custom" in m][-1:] != ["answer"]]
+    assert not unanswered, (len(unanswered), unanswered[:3])
+    assert not any(TROUBLE in m.get("text", "") for _, received in replies for m in received)
+    with sqlite3.connect(assistant.tracker_db) as db:
+        stored = [db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = "
+                             "'user'", (SessionIds.tracker_id(session),)).fetchone()[0]
+                  for session, _ in replies]
+    assert stored == [1] * 200  # each question stored once
+
+
+async def past_the_disclaimer(chat: SocketChat, timeout: float = 120) -> None:
+    """Until the socket has a custom payload after the disclaimer's (or ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and sum("custom" in m for m in chat.received) < 2:
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.3)  # anything the turn might still send
+
+
 # --- 7. what the servers show and log -------------------------------------------------------------
 
 def test_the_root_says_ok_without_a_version(assistant):
@@ -406,7 +544,46 @@ def test_cors_only_for_the_configured_origins(assistant, origin, allowed):
                  "Access-Control-Request-Headers": "content-type"})
     with urllib.request.urlopen(request) as reply:
         echoed = reply.headers.get("Access-Control-Allow-Origin")
+        credentials = reply.headers.get("Access-Control-Allow-Credentials")
     assert echoed == (origin if allowed else None)
+    assert credentials is None  # no cookies or auth: nothing for a page to send
+
+
+def cors_headers(url: str, origin: str, method: str = "GET",
+                 data: Optional[bytes] = None) -> Tuple[int, Dict[str, str]]:
+    """(status, the Access-Control-* response headers, lower-cased) of a request from ``origin``."""
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Origin": origin, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as reply:
+            status, headers = reply.status, reply.headers
+    except urllib.error.HTTPError as refused:
+        status, headers = refused.code, refused.headers
+    return status, {name.lower(): value for name, value in headers.items()
+                    if name.lower().startswith("access-control-")}
+
+
+@pytest.mark.parametrize("origin, allowed", [("https://evil.example", False), (None, True)])
+def test_a_rest_answer_carries_cors_headers_for_allowed_origins_only_and_never_credentials(
+        assistant, origin, allowed):
+    origin = origin or assistant.origins()[0]
+    body = json.dumps({"sender": new_sender(), "message": "hello"}).encode()
+    status, headers = cors_headers(f"{assistant.rasa_url}{WEBHOOK}", origin, "POST", body)
+    assert status == 200  # the browser, not the server, withholds the answer from a page
+    assert headers.get("access-control-allow-origin") == (origin if allowed else None), headers
+    assert "access-control-allow-credentials" not in headers, headers
+
+
+@pytest.mark.parametrize("origin, allowed", [("https://evil.example", False),
+                                             ("null", False), (None, True)])
+def test_the_socketio_handshake_is_refused_to_other_origins_and_never_allows_credentials(
+        assistant, origin, allowed):
+    origin = origin or assistant.origins()[0]
+    status, headers = cors_headers(
+        f"{assistant.rasa_url}/socket.io/?EIO=4&transport=polling", origin)
+    assert status == (200 if allowed else 400), (status, headers)
+    assert headers.get("access-control-allow-origin") == (origin if allowed else None), headers
+    assert headers.get("access-control-allow-credentials") != "true", headers
 
 
 def test_servers_listen_on_the_loopback_interface_only(assistant):

@@ -64,3 +64,13 @@ def test_rasa_telemetry_and_error_reports_stay_off(monkeypatch, tmp_path: Path) 
     assert assistant.environment()["RASA_TELEMETRY_ENABLED"] == "false"
     monkeypatch.setenv("RASA_TELEMETRY_ENABLED", "true")  # a deployment may choose otherwise
     assert assistant.environment()["RASA_TELEMETRY_ENABLED"] == "true"
+
+
+def test_make_runs_session_secret_is_made_once_and_readable_by_its_owner_only(
+        tmp_path: Path) -> None:
+    from net_assistant.servers import persistent_secret
+
+    path = tmp_path / "var" / "session_secret"
+    secret = persistent_secret(path)
+    assert len(secret) >= 32 and persistent_secret(path) == secret  # kept across restarts
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -146,3 +146,43 @@ def test_sigterm_during_start_up_leaves_nothing_running(supervisor, moment):
     supervisor.stop(signal.SIGTERM)
     assert supervisor.seen and not supervisor.alive(), supervisor.seen
     assert not supervisor.listening()
+
+
+def test_plain_rasa_run_from_the_project_root_starts_and_answers(trained_model, tmp_path):
+    """`rasa run` with no variable and no option but the model (it once stopped: "set
+    ACTION_SERVER_URL"), in a copy of the project root's run files so that its default database
+    (var/tracker.db, relative to the root) is the copy's."""
+    for name in ("config.yml", "domain.yml", "credentials.yml", "endpoints.yml"):
+        (tmp_path / name).write_bytes((PROJECT_DIR / name).read_bytes())
+    (tmp_path / "build").symlink_to(PROJECT_DIR / "build")  # config.yml's spaCy pipeline
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("NET_", "ACTION_", "POSTGRES_", "REDIS_", "SANIC_"))}
+    env.update(PYTHONPATH=str(PROJECT_DIR), RASA_TELEMETRY_ENABLED="false")
+    port = free_port()
+    with open(tmp_path / "rasa.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "run", "--model", str(trained_model),
+             "--port", str(port), "--interface", "127.0.0.1"],
+            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: _root_says_ok(port), UP_SECONDS, "plain rasa run answers /")
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                data=json.dumps({"sender": "plain-1", "message": "what is PRRT?"}).encode(),
+                headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=120) as reply:
+                messages = json.loads(reply.read())
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+    # An answer, or (no action server on localhost:5055) the polite trouble reply: not silence.
+    assert any(m.get("text") for m in messages), messages
+    assert (tmp_path / "var" / "tracker.db").exists()  # endpoints.yml's default store
+
+
+def _root_says_ok(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as reply:
+            return json.loads(reply.read()) == {"status": "ok"}
+    except OSError:
+        return False

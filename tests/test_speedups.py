@@ -53,6 +53,13 @@ def test_sqlite_files_get_a_pool_that_keeps_connections_and_others_rasas_argumen
     assert "pool_size" in speedups.engine_kwargs("postgresql://u:p@localhost/rasa")
 
 
+def test_a_missing_folder_of_the_sqlite_file_is_made_so_rasa_keeps_it(tmp_path: Path) -> None:
+    """(tests/test_servers.py runs plain `rasa run` in a folder without var/.)"""
+    database = tmp_path / "var" / "tracker.db"  # a fresh checkout has no var/
+    speedups.engine_kwargs(f"sqlite:///{database}")
+    assert database.parent.is_dir()  # else Rasa falls back to an in-memory store
+
+
 def test_new_sqlite_connections_use_the_write_ahead_log(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NET_TRACKER_SYNCHRONOUS", "FULL")
