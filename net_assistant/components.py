@@ -171,7 +171,7 @@ class SafetyRuleLayer(IntentCorrector):
 
     def _answer_apart_from_context(self, message: Message, assessment: Assessment) -> bool:
         """A message whose personal rules show only context ("Dad's scan showed spread to the
-        liver.") and whose last question names nobody ("What does TACE involve?") is answered
+        liver.") and whose last question names nobody ("Why TACE and not surgery?") is answered
         in context when the classifier's likeliest reading is a treatment question too.
 
         Two readings agree that the question is about the treatment; a question that names the

@@ -151,17 +151,17 @@ HELD = {
 # measurement, see README): a drop below them is a regression.
 FLOORS = {
     "first": {"personal_recall": 0.98, "out_of_scope_rejection": 0.93},
-    "second": {"answer_accuracy": 0.90, "passage_accuracy": 0.82, "emergency_recall": 0.95,
+    "second": {"answer_accuracy": 0.91, "passage_accuracy": 0.83, "emergency_recall": 0.95,
                "dialogue_success": 0.84},
     "third": {"answer_accuracy": 0.89, "passage_accuracy": 0.83, "personal_recall": 0.96,
               "out_of_scope_rejection": 0.76, "dialogue_success": 0.86},
-    "fourth": {"answer_accuracy": 0.88, "passage_accuracy": 0.80, "personal_recall": 0.98,
+    "fourth": {"answer_accuracy": 0.90, "passage_accuracy": 0.82, "personal_recall": 0.98,
                "emergency_recall": 0.95, "out_of_scope_rejection": 0.80,
                "dialogue_success": 0.83},
 }
 # Training on another machine moves these by a point or two: the bounds leave that room.
-CEILINGS = {"second": {"false_escalation": 0.08}, "third": {"false_escalation": 0.09},
-            "fourth": {"false_escalation": 0.10}}
+CEILINGS = {"second": {"false_escalation": 0.07}, "third": {"false_escalation": 0.08},
+            "fourth": {"false_escalation": 0.08}}
 
 
 @pytest.mark.slow
