@@ -40,6 +40,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from net_assistant.contract import (
     BUTTON_ONLY_INTENTS,
     LANGUAGE_KEY,
+    OUT_OF_SCOPE,
     PERSONAL_CONTEXT_KEY,
     SAFETY_RULE_KEY,
     is_quick_reply_payload,
@@ -67,7 +68,7 @@ from net_assistant.safety import (
 EMERGENCY_INTENT = "emergency"
 PERSONAL_INTENT = "personal_medical_question"
 INTENT_FOR_CATEGORY = {
-    EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT,
+    EMERGENCY: EMERGENCY_INTENT, PERSONAL: PERSONAL_INTENT, OUT_OF_SCOPE: OUT_OF_SCOPE,
     SUPPORT: "ask_support_groups", CENTRE: "ask_specialist_centre",
 }
 OTHER_LANGUAGE_INTENT = "other_language"
@@ -84,7 +85,8 @@ PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
 GENERAL_IN_CONTEXT_RULE = "general_question_in_context"
 # ... when only context-only rules fired and the last question names nobody.
 QUESTION_APART_RULE = "question_apart_from_context"
-OUT_OF_SCOPE_INTENT = "out_of_scope"
+NOT_TREATMENT_RULE = "not_treatment"
+OUT_OF_SCOPE_INTENT = OUT_OF_SCOPE
 # Rasa reads a message starting with this as "/intent{entities}" (RegexMessageHandler, last in
 # the NLU graph, after the safety layer).
 INTENT_MESSAGE_PREFIX = "/"
@@ -140,7 +142,8 @@ class SafetyRuleLayer(IntentCorrector):
             if self._answer_apart_from_context(message, assessment):
                 continue
             verdict = (assessment.verdict or _uncertain_personal(message)
-                       or _personal_out_of_scope(message, assessment))
+                       or _personal_out_of_scope(message, assessment)
+                       or self._not_about_treatment(message, assessment))
             if verdict is not None and _may_relabel(message, verdict):
                 _relabel(message, verdict)
             elif assessment.personal_context:
@@ -184,6 +187,16 @@ class SafetyRuleLayer(IntentCorrector):
             return False
         topic = _topic_of(message, self.terminology, since=assessment.question_apart_at) or read
         return self._answer_as(message, topic, QUESTION_APART_RULE, personal_context=True)
+
+    def _not_about_treatment(self, message: Message,
+                             assessment: Assessment) -> Optional[SafetyVerdict]:
+        """A question about NETs but not their treatment ("can these tumours be inherited?")
+        that names no treatment is declined politely, whatever treatment the classifier read:
+        a treatment overview would not answer it."""
+        read = self.terminology.treatment_for_intent(_likeliest_intent(message))
+        if not assessment.not_treatment or read is None or _named_treatments(message, self.terminology):
+            return None
+        return SafetyVerdict(OUT_OF_SCOPE, NOT_TREATMENT_RULE, message.get(TEXT) or "")
 
     def _answer_as(self, message: Message, topic: str, rule_id: str, personal_context: bool) -> bool:
         """Answers the message as a question about ``topic``; the rule id recorded says why,

@@ -299,6 +299,7 @@ SET_TITLES = {
     "third": "third held-out set (tests/heldout_third), by a third author",
     "fourth": "fourth held-out set (tests/heldout_fourth), by a fourth author",
     "real": "questions real patients and carers wrote (tests/real_questions)",
+    "pages": "real questions from 34 further public pages (tests/heldout_real_pages)",
     DEVELOPMENT: "development set (may be read and tuned on)",
 }
 

@@ -32,8 +32,10 @@ FIRST_SET_DIR = TESTS_DIR / "heldout"
 SECOND_SET_DIR = TESTS_DIR / "heldout_e2e"
 THIRD_SET_DIR = TESTS_DIR / "heldout_third"
 FOURTH_SET_DIR = TESTS_DIR / "heldout_fourth"
+PAGES_SET_DIR = TESTS_DIR / "heldout_real_pages"
 # The sets in the second set's form (messages.yml with passages, test_dialogues.yml), by name.
-LABELLED_SET_DIRS = {"second": SECOND_SET_DIR, "third": THIRD_SET_DIR, "fourth": FOURTH_SET_DIR}
+LABELLED_SET_DIRS = {"second": SECOND_SET_DIR, "third": THIRD_SET_DIR, "fourth": FOURTH_SET_DIR,
+                     "pages": PAGES_SET_DIR}
 REAL_QUESTIONS_FILE = TESTS_DIR / "real_questions" / "questions.jsonl"
 # Named test_*.yml so that `rasa test` runs the dialogues as test stories too.
 DIALOGUES_FILE = "test_dialogues.yml"

@@ -56,6 +56,7 @@ PERSONAL_REQUEST = "personal_request"
 MEDICAL_LOOKALIKE = "medical_lookalike"
 PERSON_REFERENCE = "person_reference"
 ASKING_PHRASE = "asking_phrase"
+NOT_TREATMENT = "not_treatment"
 SECTION_KEYS = {"description", "patterns", "examples_match", "examples_no_match"}
 
 TokenPattern = List[Dict[str, Any]]
@@ -129,6 +130,8 @@ class Assessment:
     # only context, nothing asks what that situation means, and that question names nobody
     # (person_reference): "Dad's scan showed spread to the liver. Why TACE and not surgery?"
     question_apart_at: Optional[int] = None
+    # The message asks about NETs but not about treatment (not_treatment): "can NETs be inherited?"
+    not_treatment: bool = False
 
     @property
     def asks_general(self) -> bool:
@@ -520,7 +523,8 @@ class SafetyRules:
         return replace(self._assess(doc, spans, verdicts, personal, questions),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
                        general_question_at=_last_question_start(doc, questions),
-                       question_apart_at=self._question_apart(doc, spans, personal))
+                       question_apart_at=self._question_apart(doc, spans, personal),
+                       not_treatment=self.matches(NOT_TREATMENT, spans))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict], personal: List[SafetyVerdict],
@@ -693,6 +697,7 @@ def load_safety_rules(content_dir: Path = CONTENT_DIR,
     context = parse_medical_context(data, path)
     sections = [s for s in (parse_section(data, name, path)
                             for name in (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST,
-                                         MEDICAL_LOOKALIKE, PERSON_REFERENCE, ASKING_PHRASE))
+                                         MEDICAL_LOOKALIKE, PERSON_REFERENCE, ASKING_PHRASE,
+                                         NOT_TREATMENT))
                 if s]
     return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context, sections)

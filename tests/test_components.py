@@ -246,6 +246,25 @@ def test_context_that_comes_with_a_personal_question_still_goes_to_the_care_team
     assert message.get(INTENT)["name"] == PERSONAL_INTENT
 
 
+def test_a_question_about_nets_but_not_treatment_is_declined(layer: SafetyRuleLayer,
+                                                             make_message) -> None:
+    """A treatment overview would not answer "can these tumours be inherited?"."""
+    message = make_message("Can these tumors be inherited?", [("ask_treatment_options", 0.8)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "not_treatment"
+
+
+def test_a_question_that_names_a_treatment_keeps_its_treatment_reading(
+        layer: SafetyRuleLayer, make_message) -> None:
+    text = "is there a special diet during PRRT?"
+    message = make_message(text, [("ask_prrt", 0.8)])
+    message.set("entities", [{"entity": "treatment", "value": "PRRT", "start": text.index("PRRT"),
+                              "end": len(text) - 1}])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_prrt"
+
+
 def test_relabels_after_the_fallback_classifier(layer: SafetyRuleLayer,
                                                 fallback: FallbackClassifier,
                                                 make_message) -> None:
