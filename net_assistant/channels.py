@@ -26,7 +26,8 @@ fixes of Rasa 3.6 the widget depends on stay: ``send_custom_json`` sends ``{"cus
 
 Registering either channel also takes the Rasa version off ``/``, withdraws the credentials
 Rasa's CORS set-up allows (the allowed origins stay) and bounds every log line;
-making either installs net_assistant.speedups (per-message work Rasa repeats, done once).
+making either installs net_assistant.speedups (per-message work Rasa repeats, done once) and
+net_assistant.lock_fix (a retried message no longer waits for ever behind a dead replica's ticket).
 """
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 import yaml
 
-from net_assistant import speedups
+from net_assistant import lock_fix, speedups
 from net_assistant.content import PROJECT_DIR
 from net_assistant.limits import MAX_SOCKET_FRAME_BYTES, without_lone_surrogates
 from net_assistant.sessions import SessionIds, is_valid_rest_sender
@@ -319,6 +320,7 @@ class RestInput(rest.RestInput):
 
     def __init__(self) -> None:
         speedups.install()  # before the agent, and so the tracker store, is made
+        lock_fix.install()
         self.turns = Turns(Settings.from_environment())
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -371,6 +373,7 @@ class SocketIOInput(socketio.SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         speedups.install()  # before the agent, and so the tracker store, is made
+        lock_fix.install()
         settings = Settings.from_environment()
         self.turns = Turns(settings)
         self.sessions = SessionIds(settings.session_secret)
