@@ -236,3 +236,37 @@ def _reply(url: str, body: Optional[bytes] = None) -> Tuple[int, str]:
 
 def _status(url: str, body: Optional[bytes] = None) -> int:
     return _reply(url, body)[0]
+
+
+def test_plain_rasa_shell_with_rasa_run_actions_beside_it_answers_a_piped_message(
+        trained_model, tmp_path):
+    """The README's two terminals: `rasa run actions` from the project root and `rasa shell`
+    (in a copy of the root's run files, so its database is the copy's, and the copy's
+    endpoints.yml pointing at this test's action port instead of 5055)."""
+    for name in ("config.yml", "domain.yml", "credentials.yml", "endpoints.yml"):
+        (tmp_path / name).write_bytes((PROJECT_DIR / name).read_bytes())
+    (tmp_path / "build").symlink_to(PROJECT_DIR / "build")  # config.yml's spaCy pipeline
+    action_port = free_port()
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(endpoints.read_text().replace(
+        "localhost:5055", f"localhost:{action_port}"))
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("NET_", "ACTION_", "POSTGRES_", "REDIS_", "SANIC_"))}
+    env.update(PYTHONPATH=str(PROJECT_DIR), RASA_TELEMETRY_ENABLED="false")
+    with open(tmp_path / "actions.log", "w") as log:
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)],
+            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: _status(f"http://127.0.0.1:{action_port}/health") == 200,
+                       UP_SECONDS, "rasa run actions answers /health")
+            shell = subprocess.run(
+                [sys.executable, "-m", "rasa", "shell", "--model", str(trained_model),
+                 "--port", str(free_port())],
+                cwd=tmp_path, env=env, input="what is PRRT?\n/stop\n", capture_output=True,
+                text=True, timeout=UP_SECONDS)
+        finally:
+            actions.terminate()
+            actions.wait(timeout=60)
+    assert shell.returncode == 0, shell.stderr[-2000:]
+    assert "radionuclide" in shell.stdout.lower(), shell.stdout[-2000:]
