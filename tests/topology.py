@@ -8,6 +8,7 @@ use ``endpoints.production.yml``, filled in from the environment as in a deploym
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -214,27 +215,40 @@ def start_single_process(model: Path, workdir: Path) -> Assistant:
         os.environ.update(saved)
 
 
+def _terminate(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
 def start_topology(model: Path, workdir: Path, replicas: int = 2) -> Iterator[Topology]:
     """Start everything (a generator: stops everything when closed)."""
-    postgres = Postgres()
-    postgres.initialise()
-    postgres.start()
-    subprocess.run([_postgres_binary("createdb"), "-h", "127.0.0.1", "-p", str(postgres.port),
-                    "-U", "postgres", "rasa"], check=True)
-    redis_port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                              "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    _wait_for_port(redis_port, "Redis", redis)
-    port, action_port = free_port(), free_port()
-    rasa_ports = [free_port() for _ in range(replicas)]
-    action_ports = [free_port() for _ in range(replicas)]
-    (workdir / "nginx.conf").write_text(NGINX_CONFIG.format(
-        dir=workdir, port=port, action_port=action_port, user=pwd.getpwuid(os.getuid()).pw_name,
-        rasa=" ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in rasa_ports),
-        actions=" ".join(f"server 127.0.0.1:{p};" for p in action_ports),
-    ))
-    nginx = subprocess.Popen([NGINX, "-c", str(workdir / "nginx.conf"), "-p", str(workdir)])
-    _wait_for_port(port, "nginx", nginx)
+    with contextlib.ExitStack() as started:  # stopped again if a later start fails
+        postgres = Postgres()
+        started.callback(postgres.remove)
+        postgres.initialise()
+        postgres.start()
+        subprocess.run([_postgres_binary("createdb"), "-h", "127.0.0.1", "-p",
+                        str(postgres.port), "-U", "postgres", "rasa"], check=True)
+        redis_port = free_port()
+        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind",
+                                  "127.0.0.1", "--save", "", "--appendonly", "no"],
+                                 stdout=subprocess.DEVNULL)
+        started.callback(_terminate, redis)
+        _wait_for_port(redis_port, "Redis", redis)
+        port, action_port = free_port(), free_port()
+        rasa_ports = [free_port() for _ in range(replicas)]
+        action_ports = [free_port() for _ in range(replicas)]
+        (workdir / "nginx.conf").write_text(NGINX_CONFIG.format(
+            dir=workdir, port=port, action_port=action_port,
+            user=pwd.getpwuid(os.getuid()).pw_name,
+            rasa=" ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;"
+                          for p in rasa_ports),
+            actions=" ".join(f"server 127.0.0.1:{p};" for p in action_ports),
+        ))
+        nginx = subprocess.Popen([NGINX, "-c", str(workdir / "nginx.conf"), "-p", str(workdir)])
+        started.callback(_terminate, nginx)
+        _wait_for_port(port, "nginx", nginx)
+        started.pop_all()  # from here on Topology.stop stops them
     previous = dict(os.environ)
     os.environ.update(environment(postgres, redis_port, f"http://127.0.0.1:{action_port}/webhook"))
     secret = "t" * 64  # the same on every replica, as the README says
