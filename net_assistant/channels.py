@@ -12,6 +12,9 @@ REST (``RestInput``, path /webhooks/rest/webhook): a JSON object body only (415 
 content type, 400 for anything but an object with a ``sender`` matching
 ``net_assistant.sessions.REST_SENDER`` and a string ``message``; 413 above
 NET_MAX_REQUEST_BYTES). No shared ``default`` conversation; lone surrogates become U+FFFD.
+Behind a proxy that sends an ``X-Request-ID`` (nginx's ``$request_id``, the same for a request
+it retries on another replica) that id is the user message's: a retried turn the dead replica
+had already stored is answered from the store, not taken (and stored) twice.
 
 Socket.IO (``SocketIOInput``, path /socket.io): session ids are issued and signed by the server
 (net_assistant.sessions); a socket posts only into the session it was confirmed for, and a
@@ -23,7 +26,8 @@ fixes of Rasa 3.6 the widget depends on stay: ``send_custom_json`` sends ``{"cus
 
 Registering either channel also takes the Rasa version off ``/``, withdraws the credentials
 Rasa's CORS set-up allows (the allowed origins stay) and bounds every log line;
-making either installs net_assistant.speedups (per-message work Rasa repeats, done once).
+making either installs net_assistant.speedups (per-message work Rasa repeats, done once) and
+net_assistant.lock_fix (a retried message no longer waits for ever behind a dead replica's ticket).
 """
 from __future__ import annotations
 
@@ -31,8 +35,9 @@ import asyncio
 import functools
 import json
 import logging
+import re
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
 
 from rasa.core.channels import rest, socketio
 from rasa.core.channels.channel import (
@@ -42,6 +47,7 @@ from rasa.core.channels.channel import (
     decode_bearer_token,
 )
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -49,7 +55,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 import yaml
 
-from net_assistant import speedups
+from net_assistant import lock_fix, speedups
 from net_assistant.content import PROJECT_DIR
 from net_assistant.limits import MAX_SOCKET_FRAME_BYTES, without_lone_surrogates
 from net_assistant.sessions import SessionIds, is_valid_rest_sender
@@ -63,6 +69,10 @@ TROUBLE_RESPONSE = "utter_trouble"
 CHANNEL_RESPONSES = (TOO_LONG_RESPONSE, TROUBLE_RESPONSE)
 JSON_MEDIA_TYPE = "application/json"
 MAX_LOG_CHARS = 2000
+# The proxy's id of a request (nginx: $request_id), the same when it retries the request on
+# another replica: the REST channel stores it as the user message's id (see Turns.take).
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -74,18 +84,36 @@ class Turns:
         self.app: Optional[Sanic] = None  # set when the channel is registered
 
     async def take(self, on_new_message: OnNewMessage, text: str, sender_id: str,
-                   output: OutputChannel, channel: str) -> None:
+                   output: OutputChannel, channel: str, message_id: Optional[str] = None) -> None:
+        """``message_id``: the proxy's request id (the same when it retries the request on
+        another replica), stored on the user event; a turn already stored under it is not
+        taken again but its answer sent again."""
         started = time.monotonic()
-        if len(text) > self.settings.max_message_chars:
+        if message_id and await self._replayed(message_id, sender_id, output):
+            outcome = "replayed"
+        elif len(text) > self.settings.max_message_chars:
             outcome = "refused: too long"
             await self.say(TOO_LONG_RESPONSE, output, sender_id,
                            max_chars=self.settings.max_message_chars)
         else:
-            message = UserMessage(text, output, sender_id, input_channel=channel)
+            message = UserMessage(text, output, sender_id, input_channel=channel,
+                                  message_id=message_id)
             outcome = await self._answered(on_new_message, message)
             if outcome != "answered":
                 await self.say(TROUBLE_RESPONSE, output, sender_id)
         self._log(channel, sender_id, text, outcome, time.monotonic() - started)
+
+    async def _replayed(self, message_id: str, sender_id: str, output: OutputChannel) -> bool:
+        """Send the stored answer of the turn ``message_id`` if it is stored (a replica that
+        died between saving the turn and sending its answer; the proxy asked another)."""
+        agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        if agent is None:
+            return False
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        replies = stored_answer(tracker.events if tracker else [], message_id)
+        for reply in replies or []:
+            await output.send_response(sender_id, reply)
+        return replies is not None
 
     async def _answered(self, on_new_message: OnNewMessage, message: UserMessage) -> str:
         """How the turn went; a turn still running at the deadline goes on in the background
@@ -129,6 +157,21 @@ class Turns:
         shown = f" text={text[:MAX_LOG_CHARS]!r}" if self.settings.log_message_text else ""
         logger.log(level, "turn channel=%s sender=%s chars=%d outcome=%s seconds=%.2f%s",
                    channel, sender_id, len(text), outcome, seconds, shown)
+
+
+def stored_answer(events: Iterable[Event], message_id: str) -> Optional[List[Dict[str, Any]]]:
+    """The bot messages that answered the user message ``message_id`` (None: not stored)."""
+    replies: Optional[List[Dict[str, Any]]] = None
+    for event in events:
+        if isinstance(event, UserUttered):
+            if replies is not None:
+                break
+            if event.message_id == message_id:
+                replies = []
+        elif isinstance(event, BotUttered) and replies is not None:
+            replies.append({"text": event.text,
+                            **{key: value for key, value in event.data.items() if value}})
+    return replies
 
 
 @functools.lru_cache(maxsize=1)
@@ -229,6 +272,11 @@ class RequestRejected(Exception):
         self.reason = reason
 
 
+def request_id(header: Optional[str]) -> Optional[str]:
+    """The request id if it is one (16-64 letters, digits, ``-`` or ``_``), else None."""
+    return header if header and REQUEST_ID.fullmatch(header) else None
+
+
 def parse_rest_request(content_type: Optional[str], body: bytes) -> Tuple[str, str]:
     """(sender, message) of a REST request, or :class:`RequestRejected` saying what is wrong."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
@@ -272,6 +320,7 @@ class RestInput(rest.RestInput):
 
     def __init__(self) -> None:
         speedups.install()  # before the agent, and so the tracker store, is made
+        lock_fix.install()
         self.turns = Turns(Settings.from_environment())
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -291,7 +340,8 @@ class RestInput(rest.RestInput):
             except RequestRejected as rejected:
                 return response.json({"error": rejected.reason}, status=rejected.status)
             collector = CollectingOutputChannel()
-            await self.turns.take(on_new_message, text, sender, collector, self.name())
+            await self.turns.take(on_new_message, text, sender, collector, self.name(),
+                                  request_id(request.headers.get(REQUEST_ID_HEADER)))
             return response.json(list(collector.messages))
 
         return blueprint
@@ -323,6 +373,7 @@ class SocketIOInput(socketio.SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         speedups.install()  # before the agent, and so the tracker store, is made
+        lock_fix.install()
         settings = Settings.from_environment()
         self.turns = Turns(settings)
         self.sessions = SessionIds(settings.session_secret)

@@ -7,9 +7,10 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
@@ -186,3 +187,86 @@ def _root_says_ok(port: int) -> bool:
             return json.loads(reply.read()) == {"status": "ok"}
     except OSError:
         return False
+
+
+def test_plain_rasa_run_actions_from_the_project_root_checks_the_token(tmp_path):
+    """`rasa run actions` as the README gives it: it starts, /health answers, and with
+    NET_ACTION_TOKEN set (the ``actions`` package hardens rasa_sdk's app as it is imported)
+    nobody without the token can list or run actions, and a failing action does not echo the
+    conversation back."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("NET_", "ACTION_", "SANIC_"))}
+    token, port = "k" * 43, free_port()
+    env.update(NET_ACTION_TOKEN=token, SANIC_HOST="127.0.0.1", RASA_TELEMETRY_ENABLED="false")
+    with open(tmp_path / "actions.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "run", "actions", "--port", str(port)],
+            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until(lambda: _status(f"{base}/health") == 200, UP_SECONDS,
+                       "plain rasa run actions answers /health")
+            refused = [_status(f"{base}/actions"), _status(f"{base}/webhook", b"{}"),
+                       _status(f"{base}/webhook?token={'x' * 43}", b"{}")]
+            with urllib.request.urlopen(f"{base}/actions?token={token}", timeout=30) as reply:
+                names = [action["name"] for action in json.loads(reply.read())]
+            failing = json.dumps({"next_action": "action_answer_treatment",
+                                  "tracker": {"sender_id": "MARKER-9f3e",
+                                              "latest_message": "MARKER-9f3e"}}).encode()
+            failed = _reply(f"{base}/webhook?token={token}", failing)
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+    assert refused == [401, 401, 401]
+    assert "action_answer_treatment" in names, names
+    assert failed[0] == 500 and "MARKER-9f3e" not in failed[1]  # no conversation echoed
+
+
+def _reply(url: str, body: Optional[bytes] = None) -> Tuple[int, str]:
+    """The status and body of a GET (or, with ``body``, a JSON POST); (0, ""): no answer."""
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return 0, ""
+
+
+def _status(url: str, body: Optional[bytes] = None) -> int:
+    return _reply(url, body)[0]
+
+
+def test_plain_rasa_shell_with_rasa_run_actions_beside_it_answers_a_piped_message(
+        trained_model, tmp_path):
+    """The README's two terminals: `rasa run actions` from the project root and `rasa shell`
+    (in a copy of the root's run files, so its database is the copy's, and the copy's
+    endpoints.yml pointing at this test's action port instead of 5055)."""
+    for name in ("config.yml", "domain.yml", "credentials.yml", "endpoints.yml"):
+        (tmp_path / name).write_bytes((PROJECT_DIR / name).read_bytes())
+    (tmp_path / "build").symlink_to(PROJECT_DIR / "build")  # config.yml's spaCy pipeline
+    action_port = free_port()
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(endpoints.read_text().replace(
+        "localhost:5055", f"localhost:{action_port}"))
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("NET_", "ACTION_", "POSTGRES_", "REDIS_", "SANIC_"))}
+    env.update(PYTHONPATH=str(PROJECT_DIR), RASA_TELEMETRY_ENABLED="false")
+    with open(tmp_path / "actions.log", "w") as log:
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "run", "actions", "--port", str(action_port)],
+            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until(lambda: _status(f"http://127.0.0.1:{action_port}/health") == 200,
+                       UP_SECONDS, "rasa run actions answers /health")
+            shell = subprocess.run(
+                [sys.executable, "-m", "rasa", "shell", "--model", str(trained_model),
+                 "--port", str(free_port())],
+                cwd=tmp_path, env=env, input="what is PRRT?\n/stop\n", capture_output=True,
+                text=True, timeout=UP_SECONDS)
+        finally:
+            actions.terminate()
+            actions.wait(timeout=60)
+    assert shell.returncode == 0, shell.stderr[-2000:]
+    assert "radionuclide" in shell.stdout.lower(), shell.stdout[-2000:]
