@@ -118,7 +118,8 @@ lock:
 	rm -rf build/lock-venv
 
 clean:
-	rm -rf build models var .pytest_cache
+	rm -rf build models .pytest_cache
+	find var -mindepth 1 ! -name .gitkeep -delete
 
 eval: setup
 	$(CLI) eval $(ARGS)
