@@ -166,7 +166,8 @@ class SafetyRuleLayer(IntentCorrector):
         The rules decide what is a request for advice; the classifier learns the person ("my
         wife") as well as the request, and would send a carer's general question to the doctor.
         """
-        if not assessment.asks_general or _likeliest_intent(message) != PERSONAL_INTENT:
+        if (not assessment.asks_general or _likeliest_intent(message) != PERSONAL_INTENT
+                or self._not_treatment(message, assessment)):
             return False
         topic = _topic_of(message, self.terminology, since=assessment.general_question_at or 0)
         return topic is not None and self._answer_as(
@@ -180,7 +181,8 @@ class SafetyRuleLayer(IntentCorrector):
         Two readings agree that the question is about the treatment; a question that names the
         person, or asks what their situation means, still goes to the care team."""
         verdict = assessment.verdict
-        if assessment.question_apart_at is None or verdict is None or verdict.category != PERSONAL:
+        if (assessment.question_apart_at is None or verdict is None or verdict.category != PERSONAL
+                or self._not_treatment(message, assessment)):
             return False
         read = self.terminology.treatment_for_intent(_likeliest_intent(message))
         if read is None:
@@ -194,9 +196,14 @@ class SafetyRuleLayer(IntentCorrector):
         that names no treatment is declined politely, whatever treatment the classifier read:
         a treatment overview would not answer it."""
         read = self.terminology.treatment_for_intent(_likeliest_intent(message))
-        if not assessment.not_treatment or read is None or _named_treatments(message, self.terminology):
+        if read is None or not self._not_treatment(message, assessment):
             return None
         return SafetyVerdict(OUT_OF_SCOPE, NOT_TREATMENT_RULE, message.get(TEXT) or "")
+
+    def _not_treatment(self, message: Message, assessment: Assessment) -> bool:
+        """The message asks about NETs but not their treatment, and names none: no treatment
+        answer fits it, in context or not."""
+        return assessment.not_treatment and not _named_treatments(message, self.terminology)
 
     def _answer_as(self, message: Message, topic: str, rule_id: str, personal_context: bool) -> bool:
         """Answers the message as a question about ``topic``; the rule id recorded says why,

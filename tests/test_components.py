@@ -255,6 +255,15 @@ def test_a_question_about_nets_but_not_treatment_is_declined(layer: SafetyRuleLa
     assert message.get(SAFETY_RULE_KEY)["rule_id"] == "not_treatment"
 
 
+def test_a_question_about_nets_but_not_treatment_is_not_answered_in_context(
+        layer: SafetyRuleLayer, make_message) -> None:
+    """No treatment passage answers "what happens with a contrast MRI?", whoever asks."""
+    message = make_message("My dad is having his first scan. What happens with a contrast MRI?",
+                           [("personal_medical_question", 0.8), ("ask_treatment_options", 0.1)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
+
+
 def test_a_question_that_names_a_treatment_keeps_its_treatment_reading(
         layer: SafetyRuleLayer, make_message) -> None:
     text = "is there a special diet during PRRT?"
