@@ -86,7 +86,6 @@ GENERAL_IN_CONTEXT_RULE = "general_question_in_context"
 # ... when only context-only rules fired and the last question names nobody.
 QUESTION_APART_RULE = "question_apart_from_context"
 NOT_TREATMENT_RULE = "not_treatment"
-OUT_OF_SCOPE_INTENT = OUT_OF_SCOPE
 # Rasa reads a message starting with this as "/intent{entities}" (RegexMessageHandler, last in
 # the NLU graph, after the safety layer).
 INTENT_MESSAGE_PREFIX = "/"
@@ -266,7 +265,7 @@ def _personal_out_of_scope(message: Message, assessment: Assessment) -> Optional
     kids get my NET?") goes to the care team rather than "sorry, I can't help with that",
     unless its question names nobody."""
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    if intent != OUT_OF_SCOPE_INTENT or not (assessment.personal_context and assessment.medical):
+    if intent != OUT_OF_SCOPE or not (assessment.personal_context and assessment.medical):
         return None
     if assessment.question_apart_at is not None:
         return None  # "are NETs hereditary? my cousin has MEN1" asks about NETs, not the cousin
