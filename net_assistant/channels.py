@@ -103,10 +103,14 @@ class Turns:
                 await self.say(TROUBLE_RESPONSE, output, sender_id)
         self._log(channel, sender_id, text, outcome, time.monotonic() - started)
 
+    def _agent(self) -> Any:
+        """The agent Rasa loaded into the app, or None (no model loaded, or not registered)."""
+        return getattr(self.app.ctx, "agent", None) if self.app else None
+
     async def _replayed(self, message_id: str, sender_id: str, output: OutputChannel) -> bool:
         """Send the stored answer of the turn ``message_id`` if it is stored (a replica that
         died between saving the turn and sending its answer; the proxy asked another)."""
-        agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        agent = self._agent()
         if agent is None:
             return False
         tracker = await agent.tracker_store.retrieve(sender_id)
@@ -135,7 +139,7 @@ class Turns:
         """Send the domain response ``name`` over ``output`` in the normal response shape: the
         loaded model's, else the project's domain.yml (no model loaded, or one trained before
         the response existed), so that even then the person is not met with silence."""
-        agent = getattr(self.app.ctx, "agent", None) if self.app else None
+        agent = self._agent()
         tracker = DialogueStateTracker(recipient_id, [])
         try:
             reply = None
@@ -179,6 +183,12 @@ def _copy_deck() -> TemplatedNaturalLanguageGenerator:
     """The responses of the project's domain.yml, read once, when first needed."""
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
     return TemplatedNaturalLanguageGenerator(domain["responses"])
+
+
+def _install_rasa_fixes() -> None:
+    """Before the agent, and so the tracker store and lock store, is made."""
+    speedups.install()
+    lock_fix.install()
 
 
 def _sent(output: OutputChannel) -> int:
@@ -319,8 +329,7 @@ class RestInput(rest.RestInput):
     client ``metadata`` (nothing the client claims is stored beyond its message)."""
 
     def __init__(self) -> None:
-        speedups.install()  # before the agent, and so the tracker store, is made
-        lock_fix.install()
+        _install_rasa_fixes()
         self.turns = Turns(Settings.from_environment())
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -372,8 +381,7 @@ class SocketIOInput(socketio.SocketIOInput):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        speedups.install()  # before the agent, and so the tracker store, is made
-        lock_fix.install()
+        _install_rasa_fixes()
         settings = Settings.from_environment()
         self.turns = Turns(settings)
         self.sessions = SessionIds(settings.session_secret)

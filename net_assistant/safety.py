@@ -520,19 +520,19 @@ class SafetyRules:
         verdicts = self._verdicts(doc, spans)
         personal = [v for v in verdicts if v.category == PERSONAL]
         questions = self._general_questions(doc, spans, personal)
-        return replace(self._assess(doc, spans, verdicts, personal, questions),
+        request = self._request(spans, doc)
+        return replace(self._assess(doc, spans, verdicts, personal, questions, request),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
                        general_question_at=_last_question_start(doc, questions),
-                       question_apart_at=self._question_apart(doc, spans, personal),
+                       question_apart_at=self._question_apart(doc, spans, personal, request),
                        not_treatment=self.matches(NOT_TREATMENT, spans))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict], personal: List[SafetyVerdict],
-                questions: List[Tuple[int, int]]) -> Assessment:
+                questions: List[Tuple[int, int]], request: Optional[SafetyVerdict]) -> Assessment:
         if verdicts and verdicts[0].category == EMERGENCY:
             return Assessment(verdicts[0], bool(personal))
         only_context = all(v.context_only for v in personal)
-        request = self._request(spans, doc)
         if personal and not (only_context and request is None and questions):
             return Assessment(personal[0], True)
         in_context = bool(personal) or self.matches(PERSONAL_CONTEXT, spans)
@@ -543,11 +543,12 @@ class SafetyRules:
         return Assessment(hand_off, in_context)
 
     def _question_apart(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
-                        personal: List[SafetyVerdict]) -> Optional[int]:
+                        personal: List[SafetyVerdict],
+                        request: Optional[SafetyVerdict]) -> Optional[int]:
         """Where the last question starts (a character offset), when no personal rule but
         context-only ones fired, no personal request, and that question names nobody: it asks
         about a treatment or NETs, beside what the message says of the person. None otherwise."""
-        if not all(v.context_only for v in personal) or self._request(spans, doc):
+        if not all(v.context_only for v in personal) or request is not None:
             return None
         asking = self._section_spans(spans, ASKING_PHRASE)
         sentence = _last_asking_sentence(doc, asking)
