@@ -57,6 +57,7 @@ MEDICAL_LOOKALIKE = "medical_lookalike"
 PERSON_REFERENCE = "person_reference"
 ASKING_PHRASE = "asking_phrase"
 NOT_TREATMENT = "not_treatment"
+TREATMENT_WORD = "treatment_word"
 SECTION_KEYS = {"description", "patterns", "examples_match", "examples_no_match"}
 
 TokenPattern = List[Dict[str, Any]]
@@ -130,7 +131,8 @@ class Assessment:
     # only context, nothing asks what that situation means, and that question names nobody
     # (person_reference): "Dad's scan showed spread to the liver. Why TACE and not surgery?"
     question_apart_at: Optional[int] = None
-    # The message asks about NETs but not about treatment (not_treatment): "can NETs be inherited?"
+    # The message asks about NETs but not about treatment (not_treatment, and no treatment_word):
+    # "can NETs be inherited?", "what are the symptoms?"
     not_treatment: bool = False
 
     @property
@@ -525,7 +527,8 @@ class SafetyRules:
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
                        general_question_at=_last_question_start(doc, questions),
                        question_apart_at=self._question_apart(doc, spans, personal, request),
-                       not_treatment=self.matches(NOT_TREATMENT, spans))
+                       not_treatment=(self.matches(NOT_TREATMENT, spans)
+                                      and not self.matches(TREATMENT_WORD, spans)))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict], personal: List[SafetyVerdict],
@@ -699,6 +702,6 @@ def load_safety_rules(content_dir: Path = CONTENT_DIR,
     sections = [s for s in (parse_section(data, name, path)
                             for name in (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST,
                                          MEDICAL_LOOKALIKE, PERSON_REFERENCE, ASKING_PHRASE,
-                                         NOT_TREATMENT))
+                                         NOT_TREATMENT, TREATMENT_WORD))
                 if s]
     return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context, sections)

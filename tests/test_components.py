@@ -255,6 +255,19 @@ def test_a_question_about_nets_but_not_treatment_is_declined(layer: SafetyRuleLa
     assert message.get(SAFETY_RULE_KEY)["rule_id"] == "not_treatment"
 
 
+@pytest.mark.parametrize("text", [
+    "What happens after a diagnosis of a NET and how is it treated?",
+    "what can be done about the symptoms of carcinoid syndrome?",
+])
+def test_a_question_about_nets_that_asks_about_treatment_keeps_its_treatment_reading(
+        layer: SafetyRuleLayer, make_message, text: str) -> None:
+    """Symptoms or a diagnosis beside a word that asks about treatment (treatment_word) is a
+    treatment question: it is not declined as not_treatment."""
+    message = make_message(text, [("ask_treatment_options", 0.8)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_treatment_options"
+
+
 def test_a_question_about_nets_but_not_treatment_is_not_answered_in_context(
         layer: SafetyRuleLayer, make_message) -> None:
     """No treatment passage answers "what happens with a contrast MRI?", whoever asks."""
