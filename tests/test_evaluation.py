@@ -160,20 +160,21 @@ HELD = {
     "third": {"not_covered_on_answerable", "emergency_recall"},
     "fourth": {"not_covered_on_answerable"},
 }
-# Floors for the figures still short of their targets (a point or two below the last
-# measurement, see README): a drop below them is a regression.
+# Floors for the figures still short of their targets: a drop below them is a regression.
+# Training is not bit-for-bit repeatable on CPU (TensorFlow's threads), so three trainings from
+# the same inputs on one machine moved a figure by up to 3 points (6 for the fourth set's out
+# of scope, 31 messages): each floor sits below the lowest of them (README, "How well it works").
 FLOORS = {
-    "first": {"personal_recall": 0.98, "out_of_scope_rejection": 0.93},
+    "first": {"personal_recall": 0.98, "out_of_scope_rejection": 0.90},
     "second": {"answer_accuracy": 0.91, "passage_accuracy": 0.83, "emergency_recall": 0.95,
-               "dialogue_success": 0.84},
-    "third": {"answer_accuracy": 0.89, "passage_accuracy": 0.83, "personal_recall": 0.96,
-              "out_of_scope_rejection": 0.76, "dialogue_success": 0.86},
-    "fourth": {"answer_accuracy": 0.90, "passage_accuracy": 0.82, "personal_recall": 0.98,
-               "emergency_recall": 0.95, "out_of_scope_rejection": 0.80,
-               "dialogue_success": 0.83},
+               "dialogue_success": 0.80},
+    "third": {"answer_accuracy": 0.88, "passage_accuracy": 0.82, "personal_recall": 0.96,
+              "out_of_scope_rejection": 0.76, "dialogue_success": 0.84},
+    "fourth": {"answer_accuracy": 0.89, "passage_accuracy": 0.82, "personal_recall": 0.98,
+               "emergency_recall": 0.95, "out_of_scope_rejection": 0.74,
+               "dialogue_success": 0.80},
 }
-# Training on another machine moves these by a point or two: the bounds leave that room.
-CEILINGS = {"second": {"false_escalation": 0.07}, "third": {"false_escalation": 0.08},
+CEILINGS = {"second": {"false_escalation": 0.07}, "third": {"false_escalation": 0.10},
             "fourth": {"false_escalation": 0.08}}
 
 
