@@ -60,7 +60,7 @@ $(CLI_SCRIPT): $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-$(SPACY_PIPELINE): $(VENV)/.installed content/terminology.yml net_assistant/nlp.py net_assistant/terminology.py
+$(SPACY_PIPELINE): $(VENV)/.installed content/terminology.yml net_assistant/nlp.py net_assistant/knowledge/terminology.py
 	$(PY) -m net_assistant.nlp
 
 # The widget's one run-time dependency (socket.io-client, pinned by package-lock.json); npm's

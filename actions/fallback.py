@@ -12,7 +12,7 @@ from actions.responses import response_text
 from actions.treatments import ActionAnswerTreatment
 from net_assistant import contract
 from net_assistant.contract import intent_payload
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.terminology import load_terminology
 
 # Intents worth offering as a guess besides the treatments, with the response that words the
 # guess; others (small talk, emergencies, follow-ups that need context) are never offered.

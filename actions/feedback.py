@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.metadata import metadata
 from actions.turn import may_be_an_emergency, open_turn
 from net_assistant import contract
-from net_assistant.questions import Question
+from net_assistant.knowledge.questions import Question
 
 HELPFUL, NOT_HELPFUL = "helpful", "not_helpful"
 VERDICTS = {contract.FEEDBACK_HELPFUL: HELPFUL, contract.FEEDBACK_NOT_HELPFUL: NOT_HELPFUL}

@@ -13,7 +13,7 @@ from actions.responses import response_text
 from actions.treatments import question_from
 from net_assistant import contract
 from net_assistant.contract import intent_payload
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.terminology import load_terminology
 
 # The rule in content/safety_rules.yml whose emergencies need a crisis line as well.
 SELF_HARM_RULE = "emergency_self_harm"
@@ -59,7 +59,7 @@ class ActionEmergency(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        # The NLU safety layer records the rule that fired (net_assistant.components).
+        # The NLU safety layer records the rule that fired (net_assistant.rasa_adapters.components).
         rule = (tracker.latest_message.get(contract.SAFETY_RULE_KEY) or {}).get("rule_id")
         self_harm = rule == SELF_HARM_RULE
         dispatcher.utter_message(

@@ -1,7 +1,7 @@
 """Hand-off actions: support groups, the specialist-centre finder and the country question.
 
 The actions are thin: which organisations fit a country, and how a reply names a country, is
-decided in :mod:`net_assistant.directory`. Here we only decide what the conversation means
+decided in :mod:`net_assistant.support.directory`. Here we only decide what the conversation means
 (is this reply an answer to "which country?") and how the answer is shown.
 
 The ``country`` slot holds an ISO code (``"DE"``), ``"skip"`` or nothing. It has a custom slot
@@ -9,10 +9,9 @@ mapping: :meth:`ValidateCountryForm.extract_country` fills it, so that a reply w
 new question ("what is PRRT?", "stop") is left for its own rules instead of being read as a
 country, and so that a country named earlier ("support groups in Ireland?") is not asked again.
 
-Link buttons carry ``url`` and ``type: web_url`` for the REST channel and widgets that open
-links, and also ``payload`` (the same address): Rasa's SocketIO channel turns buttons into quick
-replies using only ``title`` and ``payload`` and fails on a button without a payload. The text
-names every organisation with its address too, so plain clients lose nothing.
+How one organisation is shown (its line, its link button) is
+:mod:`net_assistant.support.rendering`'s; the text names every organisation with its address
+too, so plain clients lose nothing.
 """
 from __future__ import annotations
 
@@ -29,7 +28,10 @@ from actions.metadata import metadata
 from actions.responses import response_text
 from net_assistant import contract
 from net_assistant.contract import COUNTRY_SLOT, REQUESTED_SLOT, intent_payload
-from net_assistant.directory import HandOff, Organisation, SupportDirectory, load_directory
+from net_assistant.support.directory import HandOff, SupportDirectory, load_directory
+from net_assistant.support.rendering import (
+    country_code, entry_line, link_button, organisation_metadata,
+)
 
 SKIP = "skip"
 SUPPORT_KIND = "support"
@@ -127,7 +129,7 @@ class ActionListSupport(_UsesDirectory, Action):
         hand_off, events = self.start_hand_off(dispatcher, tracker)
         dispatcher.utter_message(
             text=_list_text(domain, hand_off, skipped=tracker.get_slot(COUNTRY_SLOT) == SKIP),
-            buttons=[_link_button(org) for org in hand_off.organisations],
+            buttons=[link_button(org) for org in hand_off.organisations],
             json_message=_support_metadata(hand_off),
         )
         return events
@@ -145,21 +147,21 @@ class ActionSpecialistCentre(_UsesDirectory, Action):
         hand_off, events = self.start_hand_off(dispatcher, tracker)
         finder = hand_off.centre_finder
         finder_opening = response_text(domain, "utter_centre_finder")
-        paragraphs = [f"{finder_opening}\n{_line(finder)}"]
+        paragraphs = [f"{finder_opening}\n{entry_line(finder)}"]
         if hand_off.national and hand_off.country is not None:
             country = hand_off.country.in_sentence
-            lines = "\n".join(_line(org) for org in hand_off.national)
+            lines = "\n".join(entry_line(org) for org in hand_off.national)
             opening = response_text(domain, "utter_centre_group", country=country)
             paragraphs.append(f"{opening}\n{lines}")
         paragraphs.append(response_text(domain, "utter_centre_referral"))
         shown = (finder,) + hand_off.national
         dispatcher.utter_message(
             text="\n\n".join(paragraphs),
-            buttons=[_link_button(org) for org in shown],
+            buttons=[link_button(org) for org in shown],
             json_message=metadata(
                 SUPPORT_KIND,
-                organisations=[_organisation_metadata(org, hand_off) for org in shown],
-                country=_country_code(hand_off),
+                organisations=[organisation_metadata(org, hand_off) for org in shown],
+                country=country_code(hand_off),
             ),
         )
         return events
@@ -187,7 +189,7 @@ class ActionSupportAfterDistress(_UsesDirectory, Action):
 class ActionOtherLanguage(_UsesDirectory, Action):
     """A message in another language: say, in English, that the assistant answers in English
     only (with the emergency numbers), and offer the national groups where that language is
-    spoken. The NLU records the language it recognised (net_assistant.components)."""
+    spoken. The NLU records the language it recognised (net_assistant.rasa_adapters.components)."""
 
     def name(self) -> Text:
         return "action_other_language"
@@ -206,14 +208,14 @@ class ActionOtherLanguage(_UsesDirectory, Action):
         if national:
             paragraphs.append(
                 response_text(domain, "utter_groups_for_language", language=language["name"])
-                + "\n" + "\n".join(_line(org) for org in national)
+                + "\n" + "\n".join(entry_line(org) for org in national)
             )
         everyone = response_text(domain, "utter_groups_for_everyone")
-        paragraphs.append(f"{everyone}\n{_line(international)}")
+        paragraphs.append(f"{everyone}\n{entry_line(international)}")
         shown = national + [international]
         dispatcher.utter_message(
             text="\n\n".join(paragraphs),
-            buttons=[_link_button(org) for org in shown],
+            buttons=[link_button(org) for org in shown],
             json_message=metadata(
                 "fallback",
                 language=language.get("code"),
@@ -280,7 +282,7 @@ def _country_for_hand_off(
 
 # --- showing the hand-off --------------------------------------------------------------------
 def _list_text(domain: DomainDict, hand_off: HandOff, skipped: bool) -> str:
-    always = "\n".join(_line(org) for org in (hand_off.international, hand_off.centre_finder))
+    always = "\n".join(entry_line(org) for org in (hand_off.international, hand_off.centre_finder))
     if hand_off.country is None:
         opening = response_text(domain, "utter_no_country")
         if skipped:
@@ -290,39 +292,17 @@ def _list_text(domain: DomainDict, hand_off: HandOff, skipped: bool) -> str:
     if not hand_off.national:
         opening = response_text(domain, "utter_no_group_for_country", country=country)
         return f"{opening}\n{always}"
-    national = "\n".join(_line(org) for org in hand_off.national)
+    national = "\n".join(entry_line(org) for org in hand_off.national)
     opening = response_text(domain, "utter_groups_for_country", country=country)
     everyone = response_text(domain, "utter_groups_for_everyone")
     return f"{opening}\n{national}\n\n{everyone}\n{always}"
 
 
-def _line(org: Organisation) -> str:
-    """One bullet: the name (with a former name or region), the address, what it offers."""
-    notes = [f"formerly {org.formerly}"] if org.formerly else []
-    if org.region and org.scope == "national":
-        notes.append(org.region)
-    name = f"{org.name} ({', '.join(notes)})" if notes else org.name
-    return f"• {name}: {org.website}\n  {'; '.join(org.offers)}"
-
-
-def _link_button(org: Organisation) -> Dict[Text, Any]:
-    return {"title": org.name, "url": org.website, "type": "web_url", "payload": org.website}
-
-
-def _country_code(hand_off: HandOff) -> Optional[str]:
-    return hand_off.country.code if hand_off.country else None
-
-
-def _organisation_metadata(org: Organisation, hand_off: HandOff) -> Dict[str, Any]:
-    country = _country_code(hand_off) if org.scope == "national" else None
-    return {"id": org.id, "name": org.name, "website": org.website, "country": country}
-
-
 def _support_metadata(hand_off: HandOff) -> Dict[str, Any]:
     return metadata(
         SUPPORT_KIND,
-        organisations=[_organisation_metadata(org, hand_off) for org in hand_off.organisations],
-        country=_country_code(hand_off),
+        organisations=[organisation_metadata(org, hand_off) for org in hand_off.organisations],
+        country=country_code(hand_off),
     )
 
 

@@ -11,9 +11,9 @@ from actions.feedback import is_missing_info_note, note_missing_info
 from actions.turn import open_turn
 from actions.metadata import metadata
 from actions.responses import response_text
-from net_assistant import citations
-from net_assistant.answers import Answer, load_answerer
-from net_assistant.citations import CitationWording
+from net_assistant.knowledge import citations
+from net_assistant.knowledge.answers import Answer, load_answerer
+from net_assistant.knowledge.citations import CitationWording
 from net_assistant.contract import (
     ASPECT_SLOT,
     FEEDBACK_HELPFUL,
@@ -24,9 +24,9 @@ from net_assistant.contract import (
     intent_payload,
     is_quick_reply_payload,
 )
-from net_assistant.knowledge import load_knowledge
-from net_assistant.questions import Question, resolve_question
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.sources import load_knowledge
+from net_assistant.knowledge.questions import Question, resolve_question
+from net_assistant.knowledge.terminology import load_terminology
 
 
 # The aspects offered as quick replies after an answer, and the responses that word them.

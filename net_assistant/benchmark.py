@@ -5,13 +5,13 @@ For each system (net_assistant.bench.systems) it starts the real servers, measur
 start (Rasa process start to the first answer), drives them from a separate process
 (net_assistant.bench.load) with 1, 10 and 50 simultaneous users holding multi-turn conversations
 over REST and Socket.IO, holds one conversation of 100 turns (latency against conversation
-length), and reads each server's peak memory. Training times and held-out accuracy come from
-the models' sidecars (measured when the model was trained or first evaluated; ``--retrain``
-measures training again). ``--without-speedups`` adds ours with NET_SPEEDUPS=0 (Rasa's own code
-paths: what net_assistant.speedups changes). ``--workers 2`` adds ours with that many Sanic workers (Redis lock
-store, started here). Figures are printed as a table, with ours as ratios to the others, and
-kept in build/bench/results.json; ``--plots DIR`` writes the plots. Figures depend on the
-machine and on what else runs on it: the load average is printed with them.
+length), and reads each server's peak memory. Training times and held-out accuracy come from the
+models' sidecars (measured when the model was trained or first evaluated; ``--retrain`` measures
+training again). ``--without-speedups`` adds ours with NET_SPEEDUPS=0 (Rasa's own code paths: what
+net_assistant.rasa_adapters.speedups changes). ``--workers 2`` adds ours with that many Sanic
+workers (Redis lock store, started here). Figures are printed as a table, with ours as ratios to the
+others, and kept in build/bench/results.json; ``--plots DIR`` writes the plots. Figures depend on
+the machine and on what else runs on it: the load average is printed with them.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO
 
 from net_assistant.bench import systems
 from net_assistant.bench.stats import Record, block_median, by_turn, ratio, summarise
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.servers import RASA, Assistant, free_port
 
 SYSTEMS = ("floor", "default", "ours")

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.terminology import load_terminology
 
 # Intents other than the treatments' own.
 FOLLOW_UP = "ask_followup"
@@ -103,7 +103,7 @@ def intent_payload(intent: str, **entities: str) -> str:
 # What a quick-reply button may ask for. Rasa reads any message that starts with "/" as an
 # intent with entities and skips the classifier and the safety rules, so a message is read that
 # way only when it is exactly a payload one of our buttons could carry; anything else that
-# starts with "/" is read as text (net_assistant.components.TypedCommandGuard).
+# starts with "/" is read as text (net_assistant.rasa_adapters.components.TypedCommandGuard).
 _PLAIN_QUICK_REPLIES = frozenset({OUT_OF_SCOPE, PERSONAL, SUPPORT_GROUPS, SPECIALIST_CENTRE,
                                   *FEEDBACK_INTENTS})
 _PAYLOAD = re.compile(r"/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?", re.S)

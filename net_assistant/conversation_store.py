@@ -24,7 +24,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import URL, Engine
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 
 ENDPOINTS_FILE = PROJECT_DIR / os.environ.get("NET_ENDPOINTS", "endpoints.yml")
 SQLITE_BUSY_TIMEOUT_SECONDS = 30

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.contract import SAFETY_RULE_KEY
 from net_assistant.heldout import (
     ANSWER,

@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.contract import FOLLOW_UP
 
 TESTS_DIR = PROJECT_DIR / "tests"

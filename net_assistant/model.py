@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 from typing import Iterable, List
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 
 MODELS_DIR = PROJECT_DIR / "models"
 MODEL_PREFIX = "net-assistant-"
 KEEP_MODELS = 3
 TRAINING_INPUTS = (
     "config.yml", "domain.yml", "data", "content/terminology.yml", "requirements.lock",
-    "net_assistant/components.py",
+    "net_assistant/rasa_adapters/components.py",
 )
 
 

@@ -16,8 +16,8 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 
-from net_assistant.content import PROJECT_DIR
-from net_assistant.terminology import (
+from net_assistant.content.loading import PROJECT_DIR
+from net_assistant.knowledge.terminology import (
     ASPECT_LABEL,
     TREATMENT_LABEL,
     Terminology,

@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, Iterable, List, Match, Pattern, Tuple
 
-from net_assistant.content import CONTENT_DIR, load_yaml, require
-from net_assistant.terminology import load_terminology
+from net_assistant.content.loading import CONTENT_DIR, load_yaml, require
+from net_assistant.knowledge.terminology import load_terminology
 
 REDACTION_FILE = "redaction.yml"
 PLACEHOLDERS = ("name", "email", "phone", "postcode", "date", "nhs_number", "number")

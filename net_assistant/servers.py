@@ -30,7 +30,7 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence, TextIO
 
 import yaml
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.model import ensure_model
 from net_assistant.settings import (
     ACTION_TOKEN_VARIABLE,
@@ -118,8 +118,8 @@ class Assistant:
         return process
 
     def start_actions(self) -> None:
-        process = self.spawn(ACTIONS, ["net_assistant.action_server", "--actions", "actions",
-                                       "--port", str(self.action_port)])
+        process = self.spawn(ACTIONS, ["net_assistant.rasa_adapters.action_server",
+                                       "--actions", "actions", "--port", str(self.action_port)])
         _wait_until_up(f"{self.action_url}/health", process, "The action server")
 
     def start_rasa(self) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Dict, Optional
 
 import yaml
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 
 DOMAIN_FILE = PROJECT_DIR / "domain.yml"
 TEXTS_FILE = PROJECT_DIR / "web" / "widget" / "net-widget-texts.js"

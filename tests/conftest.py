@@ -15,9 +15,9 @@ import pytest
 import socketio
 import yaml
 
-from net_assistant.citations import CitationWording, quote_text
-from net_assistant.content import PROJECT_DIR
-from net_assistant.knowledge import load_knowledge
+from net_assistant.knowledge.citations import CitationWording, quote_text
+from net_assistant.content.loading import PROJECT_DIR
+from net_assistant.knowledge.sources import load_knowledge
 from net_assistant.model import ensure_model
 from net_assistant.servers import Assistant, free_port, start_assistant
 

@@ -16,7 +16,7 @@ from actions.support import (
     ActionSupportAfterDistress,
     ValidateCountryForm,
 )
-from net_assistant.directory import EXCLUDE_ENV_VAR, SupportDirectory, load_directory
+from net_assistant.support.directory import EXCLUDE_ENV_VAR, SupportDirectory, load_directory
 from tests.conftest import DOMAIN
 
 FORM = "country_form"

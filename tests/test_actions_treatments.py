@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.treatments import ActionAnswerTreatment
-from net_assistant.knowledge import load_knowledge
+from net_assistant.knowledge.sources import load_knowledge
 from net_assistant.nlp import load_pipeline
 from tests.conftest import DOMAIN, assert_traceable
 

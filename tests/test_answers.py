@@ -5,10 +5,10 @@ from typing import Iterator, List, Optional, Tuple
 
 import pytest
 
-from net_assistant.answers import Answer, Answerer, load_answerer
-from net_assistant.citations import answer_text, citation_text
-from net_assistant.knowledge import MAX_ANSWER_CHARS, load_knowledge
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.answers import Answer, Answerer, load_answerer
+from net_assistant.knowledge.citations import answer_text, citation_text
+from net_assistant.knowledge.sources import MAX_ANSWER_CHARS, load_knowledge
+from net_assistant.knowledge.terminology import load_terminology
 from tests.conftest import WORDING
 
 TERMINOLOGY = load_terminology()

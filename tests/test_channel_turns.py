@@ -1,7 +1,8 @@
-"""A turn in the channels (net_assistant/channels.py), without a server: what is logged (ids,
-sizes and outcomes by default, the message text only with the development switch
-NET_LOG_MESSAGE_TEXT=1, never a line longer than MAX_LOG_CHARS), and the channels' own replies
-when no model is loaded, and a retried request answered from the store. Fast: a stand-in for Rasa's message handler."""
+"""A turn in the channels (net_assistant/rasa_adapters/channels.py), without a server: what is
+logged (ids, sizes and outcomes by default, the message text only with the development switch
+NET_LOG_MESSAGE_TEXT=1, never a line longer than MAX_LOG_CHARS), and the channels' own replies when
+no model is loaded, and a retried request answered from the store. Fast: a stand-in for Rasa's
+message handler."""
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from net_assistant.channels import MAX_LOG_CHARS, Turns, _BoundedLogRecords, request_id
+from net_assistant.rasa_adapters.channels import (
+    MAX_LOG_CHARS, Turns, _BoundedLogRecords, request_id,
+)
 from net_assistant.settings import Settings
 from tests.conftest import DOMAIN
 
@@ -29,7 +32,7 @@ async def answer(message: UserMessage) -> None:
 
 def turn_log(caplog: pytest.LogCaptureFixture, switch: str) -> str:
     turns = Turns(Settings.from_environment({"NET_LOG_MESSAGE_TEXT": switch}))
-    with caplog.at_level(logging.INFO, logger="net_assistant.channels"):
+    with caplog.at_level(logging.INFO, logger="net_assistant.rasa_adapters.channels"):
         asyncio.run(turns.take(answer, TEXT, "anna-1", CollectingOutputChannel(), "rest"))
     return "\n".join(record.getMessage() for record in caplog.records)
 

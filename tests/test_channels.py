@@ -1,5 +1,5 @@
 """The channels against the real servers: hostile and broken input, typed intents, who owns a
-conversation, and an answer whatever happens (net_assistant/channels.py)."""
+conversation, and an answer whatever happens (net_assistant/rasa_adapters/channels.py)."""
 from __future__ import annotations
 
 import asyncio

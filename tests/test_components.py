@@ -24,7 +24,7 @@ from rasa.shared.data import TrainingType
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from net_assistant.components import (
+from net_assistant.rasa_adapters.components import (
     EMERGENCY_INTENT,
     LANGUAGE_KEY,
     OTHER_LANGUAGE_INTENT,
@@ -35,9 +35,9 @@ from net_assistant.components import (
     NamedTreatmentConfirmation,
     SafetyRuleLayer,
 )
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.nlp import PIPELINE_DIR
-from net_assistant.safety import load_safety_rules
+from net_assistant.safety.matching import load_safety_rules
 
 Ranking = List[Tuple[str, float]]
 
@@ -397,7 +397,7 @@ def test_english_is_left_alone(language: LanguageIdentifier) -> None:
 
 def test_an_over_long_message_is_cut_for_every_later_component(
         context: Dict, layer: SafetyRuleLayer) -> None:
-    from net_assistant.components import MessageLengthLimit
+    from net_assistant.rasa_adapters.components import MessageLengthLimit
     from net_assistant.limits import MAX_MESSAGE_CHARS
 
     text = "I can't breathe " + "tell me about surgery " * 200
@@ -415,7 +415,7 @@ def test_no_text_makes_the_safety_layer_slow(context: Dict, layer: SafetyRuleLay
                                              hostile: str, monkeypatch) -> None:
     """spaCy's tokenizer is quadratic in a run without spaces (16,000 "?" took 20 s): spaCy
     is never given more than a bounded text, with no long run, whatever the message."""
-    from net_assistant.components import MessageLengthLimit
+    from net_assistant.rasa_adapters.components import MessageLengthLimit
     from net_assistant.limits import MAX_MESSAGE_CHARS, MAX_RUN_CHARS
 
     parsed: List[str] = []
@@ -430,7 +430,7 @@ def test_no_text_makes_the_safety_layer_slow(context: Dict, layer: SafetyRuleLay
 
 
 def test_a_message_of_normal_length_is_left_alone(context: Dict) -> None:
-    from net_assistant.components import MessageLengthLimit
+    from net_assistant.rasa_adapters.components import MessageLengthLimit
 
     message = Message({TEXT: "what is PRRT?"})
     MessageLengthLimit.create({}, **context).process([message])
@@ -445,7 +445,7 @@ def test_a_message_of_normal_length_is_left_alone(context: Dict) -> None:
     ('/ask_prrt{"aspect":"how_given"}', 'ask_prrt{"aspect":"how_given"}'),  # not our spelling
 ])
 def test_a_typed_intent_is_read_as_text(context: Dict, typed: str, read_as: str) -> None:
-    from net_assistant.components import TypedCommandGuard
+    from net_assistant.rasa_adapters.components import TypedCommandGuard
 
     message = Message({TEXT: typed})
     TypedCommandGuard.create({}, **context).process([message])
@@ -458,7 +458,7 @@ def test_a_typed_intent_is_read_as_text(context: Dict, typed: str, read_as: str)
 ])
 def test_quick_reply_payloads_and_ordinary_text_are_left_alone(context: Dict,
                                                                payload: str) -> None:
-    from net_assistant.components import TypedCommandGuard
+    from net_assistant.rasa_adapters.components import TypedCommandGuard
 
     message = Message({TEXT: payload})
     TypedCommandGuard.create({}, **context).process([message])
@@ -466,7 +466,7 @@ def test_quick_reply_payloads_and_ordinary_text_are_left_alone(context: Dict,
 
 
 def test_the_feedback_buttons_payloads_are_left_alone(context: Dict) -> None:
-    from net_assistant.components import TypedCommandGuard
+    from net_assistant.rasa_adapters.components import TypedCommandGuard
 
     messages = [Message({TEXT: "/feedback_helpful"}), Message({TEXT: "/feedback_not_helpful"})]
     TypedCommandGuard.create({}, **context).process(messages)
@@ -478,7 +478,7 @@ def test_the_classifier_is_not_trained_on_intents_only_buttons_send(context: Dic
     the rules' intent-only messages included, is passed on as it was."""
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from net_assistant.components import ButtonOnlyIntents
+    from net_assistant.rasa_adapters.components import ButtonOnlyIntents
 
     examples = [Message({TEXT: "Helpful", INTENT: "feedback_helpful"}),
                 Message({TEXT: "thanks", INTENT: "thank"}),

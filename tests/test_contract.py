@@ -12,8 +12,8 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from net_assistant import contract
-from net_assistant.content import PROJECT_DIR
-from net_assistant.terminology import load_terminology
+from net_assistant.content.loading import PROJECT_DIR
+from net_assistant.knowledge.terminology import load_terminology
 from tests.conftest import DOMAIN
 
 RULES_DIR = PROJECT_DIR / "data" / "rules"

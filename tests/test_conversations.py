@@ -165,7 +165,7 @@ def test_a_huge_message_is_answered_promptly_not_left_hanging(chat):
 
 # One-word messages a classifier is often unsure of; which ones it is unsure of depends on the
 # training, so the test below finds two (a typed "/nlu_fallback" is read as text: see
-# net_assistant.components.TypedCommandGuard).
+# net_assistant.rasa_adapters.components.TypedCommandGuard).
 VAGUE_WORDS = ("tablets", "drugs", "results", "tumour", "therapy", "hospital", "medication",
                "scans", "cancer", "pills", "options", "the treatment")
 

@@ -13,7 +13,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 
 SECTION = "### Dependencies with published advisories"
 _FIXED_IN = re.compile(r"\(([\d.]+(?:, [\d.]+)*)\)")

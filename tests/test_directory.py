@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from net_assistant.content import CONTENT_DIR, ContentError
-from net_assistant.directory import (
+from net_assistant.content.loading import CONTENT_DIR, ContentError
+from net_assistant.support.directory import (
     COUNTRIES_FILE,
     DIRECTORY_FILE,
     EXCLUDE_ENV_VAR,

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from rasa.core.utils import AvailableEndpoints
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.servers import endpoints_file, write_endpoints
 
 PRODUCTION = {

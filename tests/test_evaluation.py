@@ -27,8 +27,8 @@ from net_assistant.heldout import (
     labelled_set,
     real_questions,
 )
-from net_assistant.knowledge import load_knowledge
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.sources import load_knowledge
+from net_assistant.knowledge.terminology import load_terminology
 
 
 def outcome(category: str, expected: Expected, **metadata) -> Outcome:

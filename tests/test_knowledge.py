@@ -9,15 +9,15 @@ from typing import Callable
 import pytest
 import yaml
 
-from net_assistant.citations import citation_text, quote_text
-from net_assistant.content import CONTENT_DIR, ContentError
-from net_assistant.knowledge import (
+from net_assistant.knowledge.citations import citation_text, quote_text
+from net_assistant.content.loading import CONTENT_DIR, ContentError
+from net_assistant.knowledge.sources import (
     KNOWLEDGE_FILE,
     SOURCES_FILE,
     KnowledgeBase,
     load_knowledge,
 )
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.terminology import load_terminology
 from tests.conftest import WORDING
 
 IPSEN = "ipsen-treatment-options"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from net_assistant.content import PROJECT_DIR, ContentError, load_yaml
-from net_assistant.directory import load_directory
-from net_assistant.languages import LANGUAGES_FILE, load_languages, parse_languages
+from net_assistant.content.loading import PROJECT_DIR, ContentError, load_yaml
+from net_assistant.support.directory import load_directory
+from net_assistant.support.languages import LANGUAGES_FILE, load_languages, parse_languages
 
 LANGUAGES = load_languages()
 

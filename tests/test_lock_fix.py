@@ -1,5 +1,5 @@
-"""net_assistant/lock_fix.py: a message waiting behind a dead replica's lock ticket is served
-once that ticket expires, even when its own ticket expired too (Rasa 3.6 waited for ever).
+"""net_assistant/rasa_adapters/lock_fix.py: a message waiting behind a dead replica's lock ticket is
+served once that ticket expires, even when its own ticket expired too (Rasa 3.6 waited for ever).
 Fast: Rasa's in-memory lock store, the same ticket lock as its Redis one."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import InMemoryLockStore
 
-from net_assistant import lock_fix
+from net_assistant.rasa_adapters import lock_fix
 
 
 def test_a_ticket_is_locked_while_an_earlier_one_is_alive_and_free_when_all_ahead_expired() -> None:

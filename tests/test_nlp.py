@@ -2,7 +2,7 @@
 import pytest
 
 from net_assistant.nlp import PIPELINE_DIR, build_pipeline, load_pipeline
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.terminology import load_terminology
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Which treatment and aspect a message asks about, including follow-ups."""
-from net_assistant.questions import resolve_question
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.questions import resolve_question
+from net_assistant.knowledge.terminology import load_terminology
 
 
 def entity(label, value):

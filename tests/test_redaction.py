@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from net_assistant.content import CONTENT_DIR, ContentError
+from net_assistant.content.loading import CONTENT_DIR, ContentError
 from net_assistant.redaction import is_nhs_number, load_rules, redact
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.terminology import load_terminology
 
 REDACTED = [
     # names after an introduction

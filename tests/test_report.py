@@ -18,7 +18,7 @@ from typing import Dict, List, Tuple
 import pytest
 import sqlalchemy as sa
 
-from net_assistant.content import PROJECT_DIR, ContentError
+from net_assistant.content.loading import PROJECT_DIR, ContentError
 from net_assistant.conversation_store import (
     StoreError, count_senders, last_event_times, open_store, store_config, store_url,
     stream_events,

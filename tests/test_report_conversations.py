@@ -21,10 +21,10 @@ from typing import Dict, List
 import pytest
 import sqlalchemy as sa
 
-from net_assistant.content import PROJECT_DIR
-from net_assistant.knowledge import load_knowledge
+from net_assistant.content.loading import PROJECT_DIR
+from net_assistant.knowledge.sources import load_knowledge
 from net_assistant.report.build import write_report
-from net_assistant.terminology import load_terminology
+from net_assistant.knowledge.terminology import load_terminology
 from tests.conftest import DOMAIN, Chat
 from tests.real_conversations import (
     SECRETS, Recorded, copy_conversations, have_conversations, shift_days,

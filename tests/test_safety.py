@@ -16,9 +16,9 @@ import spacy
 import yaml
 from spacy.language import Language
 
-from net_assistant.content import ContentError
+from net_assistant.content.loading import ContentError
 from net_assistant.nlp import load_pipeline
-from net_assistant.safety import (
+from net_assistant.safety.matching import (
     HAND_OFF,
     Assessment,
     EMERGENCY,

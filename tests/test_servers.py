@@ -14,7 +14,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.servers import free_port
 from tests.conftest import listening_hosts
 
@@ -48,7 +48,7 @@ class Supervisor:
         for pid in pids:
             command = _command(pid)
             self.seen[pid] = command
-            for kind, marker in (("actions", "net_assistant.action_server"),
+            for kind, marker in (("actions", "net_assistant.rasa_adapters.action_server"),
                                  ("rasa", "rasa run"), ("web", "http.server")):
                 if marker in command:
                     found[kind] = pid

@@ -1,4 +1,5 @@
-"""net_assistant.speedups: Rasa's per-message work done once, with the same results."""
+"""net_assistant.rasa_adapters.speedups: Rasa's per-message work done once, with the same
+results."""
 from __future__ import annotations
 
 import asyncio
@@ -15,7 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from sqlalchemy.pool import NullPool, QueuePool
 
-from net_assistant import speedups
+from net_assistant.rasa_adapters import speedups
 from net_assistant.settings import SettingError, Settings, tracker_synchronous
 
 VALID: Dict[str, Any] = {
@@ -98,7 +99,7 @@ def test_a_conversation_loads_the_same_from_the_json_column_alone(tmp_path: Path
 def test_every_content_file_reads_the_same_with_libyaml_as_with_pure_python() -> None:
     import yaml
 
-    from net_assistant.content import CONTENT_DIR, load_yaml
+    from net_assistant.content.loading import CONTENT_DIR, load_yaml
 
     for path in sorted(CONTENT_DIR.glob("*.yml")):
         assert load_yaml(path.name) == yaml.safe_load(path.read_text(encoding="utf-8")), path

@@ -1,7 +1,7 @@
 import pytest
 
-from net_assistant.content import ContentError, load_yaml
-from net_assistant.terminology import ASPECT_PRIORITY, load_terminology, parse_terminology
+from net_assistant.content.loading import ContentError, load_yaml
+from net_assistant.knowledge.terminology import ASPECT_PRIORITY, load_terminology, parse_terminology
 
 DRUGS_AND_ABBREVIATIONS = {
     "octreotide": "somatostatin_analogues",

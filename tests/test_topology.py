@@ -15,7 +15,7 @@ from typing import Callable, Dict, Iterator, List, Tuple
 import pytest
 import sqlalchemy as sa
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.conversation_store import store_config, store_url
 from net_assistant.report.build import read_figures
 from net_assistant.sessions import SessionIds

@@ -22,8 +22,9 @@ def test_rasa_data_validate_has_no_warnings_but_responses_our_actions_use():
     # response must really be uttered by an action, and there must be no other warning.
     # The citation formatter and the channels fill in or say some responses themselves.
     actions_code = "".join(path.read_text() for path in (
-        *(PROJECT_DIR / "actions").glob("*.py"), PROJECT_DIR / "net_assistant" / "citations.py",
-        PROJECT_DIR / "net_assistant" / "channels.py"))
+        *(PROJECT_DIR / "actions").glob("*.py"),
+        PROJECT_DIR / "net_assistant" / "knowledge" / "citations.py",
+        PROJECT_DIR / "net_assistant" / "rasa_adapters" / "channels.py"))
     for name in UNUSED_RESPONSE.findall(output):
         assert f'"{name}"' in actions_code or name in USED_BY_RASA, f"{name} is never uttered"
     other_warnings = [line for line in output.splitlines()

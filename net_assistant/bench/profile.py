@@ -23,17 +23,17 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from net_assistant.bench import systems
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 
 PROFILE_DIR = systems.BENCH_DIR / "profile"
 RATE = 100  # samples a second
-COMPONENTS_FILE = "net_assistant/components.py"
+COMPONENTS_FILE = "net_assistant/rasa_adapters/components.py"
 # (part of the turn, what a frame's text contains); the first that any frame of a stack
 # matches, from the innermost frame outwards, names the stack's part.
 IDLE = "idle: the event loop waits for work"
 IDLE_FRAMES = ("serve (sanic/server/runners.py", "select (selectors.py", "run_forever (asyncio/")
 PARTS: Tuple[Tuple[str, str], ...] = (
-    ("channel: our REST/Socket.IO code", "net_assistant/channels.py"),
+    ("channel: our REST/Socket.IO code", "net_assistant/rasa_adapters/channels.py"),
     ("action server: our answer logic (net_assistant)", "(net_assistant/"),
     ("action server: our actions", "(actions/"),
     ("action server: rasa_sdk (tracker from JSON, dispatch)", "rasa_sdk/"),
@@ -46,7 +46,7 @@ PARTS: Tuple[Tuple[str, str], ...] = (
     ("NLU: spaCy", "spacy/"),
     ("NLU: TensorFlow", "tensorflow/"),
     ("tracker: events, featurising, copying", "rasa/shared/core/"),
-    ("channel: our REST/Socket.IO code", "net_assistant/channels.py"),
+    ("channel: our REST/Socket.IO code", "net_assistant/rasa_adapters/channels.py"),
     ("channel: Socket.IO / engine.io", "socketio/"),
     ("channel: Socket.IO / engine.io", "engineio/"),
     ("HTTP server (Sanic)", "sanic/"),
@@ -81,10 +81,11 @@ def part_of(stack: List[str], classes: List[Tuple[int, int, str]]) -> str:
             for first, last, name in classes:
                 if first <= line <= last:
                     return f"our NLU component: {name}"
-        if "net_assistant/safety.py" in frame or "net_assistant/languages.py" in frame:
+        if "net_assistant/safety/" in frame or "net_assistant/support/languages.py" in frame:
             return "our NLU component: safety and language rules"
     for frame in reversed(stack):
-        if "net_assistant/speedups.py" in frame:  # Rasa's own work, done our way: the caller's
+        # Rasa's own work, done our way: the caller's.
+        if "net_assistant/rasa_adapters/speedups.py" in frame:
             continue
         for part, marker in PARTS:
             if marker in frame:

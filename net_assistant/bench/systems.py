@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.model import fingerprint
 
 BENCH_DIR = PROJECT_DIR / "build" / "bench"

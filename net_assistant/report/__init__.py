@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 
 REPORTS_DIR = PROJECT_DIR / "build" / "reports"
 REPORT_PREFIX = "report-"

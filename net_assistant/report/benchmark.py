@@ -18,7 +18,7 @@ from typing import List, Optional
 
 import sqlalchemy as sa
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.report.synthetic import create_store, fill_store
 
 BENCH_DIR = PROJECT_DIR / "build" / "bench"

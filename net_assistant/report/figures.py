@@ -13,13 +13,13 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from net_assistant.conversation_store import StoredEvent
 from net_assistant.contract import FOLLOW_UP
-from net_assistant.questions import resolve_question
+from net_assistant.knowledge.questions import resolve_question
 from net_assistant.report.todo import TodoList
 from net_assistant.report.turns import (
     ANSWERED, EMERGENCY, ESCALATION, FALLBACK, FEEDBACK, FEEDBACK_HELPFUL, MISSING_INFO,
     NOT_COVERED, OTHER_LANGUAGE, OUT_OF_SCOPE, Turn, conversations,
 )
-from net_assistant.terminology import Terminology, load_terminology
+from net_assistant.knowledge.terminology import Terminology, load_terminology
 
 NOT_HELPFUL = "not_helpful"
 HELPFUL = "helpful"

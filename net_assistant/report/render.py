@@ -14,14 +14,14 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import jinja2
 
-from net_assistant.content import CONTENT_DIR, load_yaml, require
+from net_assistant.content.loading import CONTENT_DIR, load_yaml, require
 from net_assistant.report import plots
 from net_assistant.report.figures import HELPFUL, NOT_HELPFUL, Figures
 from net_assistant.report.todo import TodoGroup
 from net_assistant.report.turns import (
     ANSWERED, FALLBACK, MISSING_INFO, NOT_COVERED, OUT_OF_SCOPE, OUTCOMES,
 )
-from net_assistant.terminology import ASPECT_PRIORITY, Terminology, load_terminology
+from net_assistant.knowledge.terminology import ASPECT_PRIORITY, Terminology, load_terminology
 
 WORDS_FILE = "report.yml"
 TEMPLATE_DIR = Path(__file__).parent / "templates"

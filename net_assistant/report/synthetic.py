@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from net_assistant.conversation_store import StoredEvent as Row  # one row of the events table
-from net_assistant.knowledge import Passage, load_knowledge
+from net_assistant.knowledge.sources import Passage, load_knowledge
 
 SECONDS_PER_DAY = 86400
 RANKING_LENGTH = 10

@@ -23,7 +23,7 @@ from playwright.sync_api import (
     Browser, Locator, Page, WebSocket, WebSocketRoute, expect, sync_playwright,
 )
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.servers import free_port
 
 WEB_DIR = PROJECT_DIR / "web"

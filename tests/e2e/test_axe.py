@@ -8,7 +8,7 @@ from typing import Any, Dict, List
 import pytest
 from playwright.sync_api import expect
 
-from net_assistant.content import PROJECT_DIR
+from net_assistant.content.loading import PROJECT_DIR
 
 pytestmark = pytest.mark.browser
 

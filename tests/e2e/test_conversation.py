@@ -7,7 +7,7 @@ from typing import Dict
 import pytest
 from playwright.sync_api import expect
 
-from net_assistant.content import load_yaml
+from net_assistant.content.loading import load_yaml
 from tests.conftest import DOMAIN
 
 pytestmark = pytest.mark.browser

@@ -24,10 +24,11 @@ instead of vanishing in the transport (engine.io and Sanic drop frames over 1 MB
 fixes of Rasa 3.6 the widget depends on stay: ``send_custom_json`` sends ``{"custom": {...}}``
 (Rasa's passed the payload as ``emit()`` arguments), and rooms are entered with ``await``.
 
-Registering either channel also takes the Rasa version off ``/``, withdraws the credentials
-Rasa's CORS set-up allows (the allowed origins stay) and bounds every log line;
-making either installs net_assistant.speedups (per-message work Rasa repeats, done once) and
-net_assistant.lock_fix (a retried message no longer waits for ever behind a dead replica's ticket).
+Registering either channel also takes the Rasa version off ``/``, withdraws the credentials Rasa's
+CORS set-up allows (the allowed origins stay) and bounds every log line; making either installs
+net_assistant.rasa_adapters.speedups (per-message work Rasa repeats, done once) and
+net_assistant.rasa_adapters.lock_fix (a retried message no longer waits for ever behind a dead
+replica's ticket).
 """
 from __future__ import annotations
 
@@ -55,8 +56,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 import yaml
 
-from net_assistant import lock_fix, speedups
-from net_assistant.content import PROJECT_DIR
+from net_assistant.rasa_adapters import lock_fix, speedups
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.limits import MAX_SOCKET_FRAME_BYTES, without_lone_surrogates
 from net_assistant.sessions import SessionIds, is_valid_rest_sender
 from net_assistant.settings import Settings

@@ -46,14 +46,14 @@ from net_assistant.contract import (
     is_quick_reply_payload,
 )
 from net_assistant.limits import bound_text
-from net_assistant.languages import Languages, load_languages
-from net_assistant.terminology import (
+from net_assistant.support.languages import Languages, load_languages
+from net_assistant.knowledge.terminology import (
     ASPECT_LABEL,
     TREATMENT_LABEL,
     Terminology,
     load_terminology,
 )
-from net_assistant.safety import (
+from net_assistant.safety.matching import (
     CENTRE,
     EMERGENCY,
     HAND_OFF,

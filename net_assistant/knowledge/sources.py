@@ -14,12 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-import pydantic
-
-from net_assistant.content import (
-    CONTENT_DIR, ContentError, Schema, Text, blank_as_empty_list, check, load_schema, require,
+from net_assistant.content.knowledge import (
+    CorrectionEntry, KnowledgeFile, PassageEntry, QuotedEntry, QuoteEntry, SourceEntry, SourcesFile,
 )
-from net_assistant.terminology import Terminology, load_terminology
+from net_assistant.content.loading import CONTENT_DIR, ContentError, load_schema, require
+from net_assistant.knowledge.terminology import Terminology, load_terminology
 
 SOURCES_FILE = "sources.yml"
 KNOWLEDGE_FILE = "knowledge.yml"
@@ -202,7 +201,7 @@ class KnowledgeBase:
 
     def cited(self, quoted: Sequence[Union[Passage, PatientQuote]]) -> Cited:
         """Each source of ``quoted`` once, by name, with the sections quoted from it (the
-        wording of a citation is net_assistant.citations' job)."""
+        wording of a citation is net_assistant.knowledge.citations' job)."""
         by_source: Dict[str, List[str]] = {}
         for item in quoted:
             sections = by_source.setdefault(item.source, [])
@@ -240,65 +239,6 @@ def _contains(words: Tuple[str, ...], phrase: Tuple[str, ...]) -> bool:
 
 
 # --- loading and validation -------------------------------------------------------------
-
-
-class _Quoted(Schema):
-    """What a passage and a patient quote share: text quoted from a section of a source."""
-
-    id: Text
-    source: Text
-    section: Text
-    text: Text
-
-
-class PassageEntry(_Quoted):
-    items: List[Text] = []
-    focus: List[Text] = []
-    also: List[Text] = []
-    _blank = blank_as_empty_list("items", "focus", "also")
-    _focus = check("focus", test=lambda terms: all(map(words_of, terms)),
-                   message="has an empty term")
-
-
-class QuoteEntry(_Quoted):
-    person: Text
-    topics: pydantic.conlist(Text, min_items=1)  # type: ignore[valid-type]
-    note: Optional[pydantic.StrictStr] = None
-
-
-class CorrectionEntry(Schema):
-    source: Text
-    original: Text
-    corrected: Text
-
-
-class KnowledgeFile(Schema):
-    """content/knowledge.yml (its comments say what each part is for)."""
-
-    corrections: List[CorrectionEntry] = []
-    treatments: Dict[str, Dict[str, List[PassageEntry]]]
-    patient_quotes: List[QuoteEntry] = []
-    _blank = blank_as_empty_list("corrections", "patient_quotes")
-
-
-class SourceEntry(Schema):
-    id: Text
-    file: Text
-    title: Text
-    publisher: Text
-    audience: Optional[pydantic.StrictStr] = None
-    note: Optional[pydantic.StrictStr] = None
-    quotable_from: Text
-    quotable_to: Text
-    exclude: List[Text] = []
-    sections: pydantic.conlist(Text, min_items=1)  # type: ignore[valid-type]
-    _blank = blank_as_empty_list("exclude")
-
-
-class SourcesFile(Schema):
-    """content/sources.yml (its comments say what each part is for)."""
-
-    sources: pydantic.conlist(SourceEntry, min_items=1)  # type: ignore[valid-type]
 
 
 @lru_cache(maxsize=None)
@@ -454,7 +394,7 @@ def _parse_passage(
     )
 
 
-def _traced(entry: _Quoted, sources: Dict[str, SourceText], where: str) -> Tuple[SourceText, str]:
+def _traced(entry: QuotedEntry, sources: Dict[str, SourceText], where: str) -> Tuple[SourceText, str]:
     """The entry's source and section path, once its text is found verbatim in that section."""
     require(entry.source in sources, where, f"unknown source {entry.source!r}")
     source = sources[entry.source]

@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
-import pydantic
-
-from net_assistant.content import CONTENT_DIR, Schema, load_yaml, parse_schema
+from net_assistant.content.languages import LanguagesFile
+from net_assistant.content.loading import CONTENT_DIR, load_yaml, parse_schema
 
 LANGUAGES_FILE = "languages.yml"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -42,31 +41,6 @@ class Languages:
         counts = [(sum(w in lang.words for w in words), lang) for lang in self.languages.values()]
         hits, best = max(counts, key=lambda count: count[0])
         return best if hits >= self.min_words and hits > english else None
-
-
-class LanguageEntry(Schema):
-    name: pydantic.StrictStr
-    countries: pydantic.conlist(pydantic.StrictStr, min_items=1)  # type: ignore[valid-type]
-    words: pydantic.conlist(pydantic.StrictStr, min_items=1)  # type: ignore[valid-type]
-
-
-class LanguagesFile(Schema):
-    """content/languages.yml (its comments say what each part is for)."""
-
-    min_words: pydantic.conint(strict=True, ge=1)  # type: ignore[valid-type]
-    english: pydantic.conlist(pydantic.StrictStr, min_items=1)  # type: ignore[valid-type]
-    languages: Dict[str, LanguageEntry]
-
-    @pydantic.validator("languages")
-    def no_english_words(cls, languages: Dict[str, LanguageEntry],
-                         values: Dict[str, Any]) -> Dict[str, LanguageEntry]:
-        """A language's words must not be English ones, or English messages would look foreign."""
-        english = {word.lower() for word in values.get("english", [])}
-        for code, entry in languages.items():
-            shared = sorted({word.lower() for word in entry.words} & english)
-            if shared:
-                raise ValueError(f"{code}: words that are also English: {shared}")
-        return languages
 
 
 def parse_languages(data: dict, where: str = LANGUAGES_FILE) -> Languages:

@@ -13,7 +13,7 @@ reply at the 45 s deadline, and its turn went on waiting in the background.
 Here a ticket is locked while an earlier ticket that has not expired is in the lock: the same
 answer as Rasa's while the waiter's own ticket is there, and "go" once everything ahead of it
 has expired, whether its own ticket has or not. ``install()`` is idempotent; our channels call
-it (net_assistant.channels), so every Rasa server that serves the assistant has it.
+it (net_assistant.rasa_adapters.channels), so every Rasa server that serves the assistant has it.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@
 Plain ``rasa run actions`` gets the same token guard, keep-alive and errors (the ``actions``
 package applies them to rasa_sdk's app as it is imported), not the host: it binds SANIC_HOST
 [0.0.0.0] (see README).
-Usage: ``python -m net_assistant.action_server --actions actions --port 5055``.
+Usage: ``python -m net_assistant.rasa_adapters.action_server --actions actions --port 5055``.
 """
 from __future__ import annotations
 

@@ -32,8 +32,8 @@ Found by profiling the Rasa server under load (docs/benchmarks.md, "Profile"):
   each one's JSON: the ORM's bookkeeping was most of the store's time. Here the same query
   (same filter, same order) reads the JSON column alone.
 
-``install()`` is called when our channels are loaded (net_assistant.channels), i.e. in every
-Rasa server that serves the assistant; it is idempotent. ``NET_SPEEDUPS=0`` leaves Rasa as it
+``install()`` is called when our channels are loaded (net_assistant.rasa_adapters.channels), i.e. in
+every Rasa server that serves the assistant; it is idempotent. ``NET_SPEEDUPS=0`` leaves Rasa as it
 is: only for measuring what these change (``make bench`` measures ours both ways).
 """
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """One way in to the editable content under ``content/``.
 
-Every content file has exactly one loader module in this package (knowledge, terminology,
-safety rules, support directory); they all read YAML through :func:`load_yaml` so that
-errors name the file and content editors get a clear message instead of a traceback.
+Each content file the assistant answers from has a schema module in this package and one loader
+in the domain package that uses it (knowledge, safety, support); report.yml and redaction.yml are
+read by the report and the privacy filter. All read YAML through :func:`load_yaml`, so that
+errors name the file (and, through :func:`parse_schema`, the entry) and content editors get a
+clear message instead of a traceback.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 import pydantic
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 CONTENT_DIR = PROJECT_DIR / "content"
 # libyaml's safe loader when PyYAML has it (the same YAML, parsed in C): the pure-Python one took
 # 2.6 of the Rasa server's 31 s cold start, reading content/safety_rules.yml.

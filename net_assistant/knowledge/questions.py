@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from net_assistant.terminology import ASPECT_LABEL, TREATMENT_LABEL, Terminology
+from net_assistant.knowledge.terminology import ASPECT_LABEL, TREATMENT_LABEL, Terminology
 
 # Overview terms ("treatments for NETs") also occur inside questions about one treatment
 # ("future treatments for NETs"), so they never override a specific intent.

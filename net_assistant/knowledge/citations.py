@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from net_assistant.answers import Answer
-from net_assistant.knowledge import Cited, PatientQuote
+from net_assistant.knowledge.answers import Answer
+from net_assistant.knowledge.sources import Cited, PatientQuote
 
 WORDING_RESPONSES = {
     "one_source": "utter_citation_one_source",

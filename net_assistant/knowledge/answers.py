@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
-from net_assistant.knowledge import (
+from net_assistant.knowledge.sources import (
     MAX_ANSWER_CHARS,
     Cited,
     KnowledgeBase,
@@ -60,7 +60,7 @@ class Answer:
 
     topic: str
     passages: Tuple[Passage, ...]
-    cited: Cited  # the sources and sections quoted (net_assistant.citations words it)
+    cited: Cited  # the sources and sections quoted (net_assistant.knowledge.citations words it)
     quote: Optional[PatientQuote] = None
     not_covered: Optional[str] = None  # an asked aspect the sources do not describe
 

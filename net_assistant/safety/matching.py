@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from net_assistant.content import CONTENT_DIR, ContentError, load_yaml, require
+from net_assistant.content.loading import CONTENT_DIR, ContentError, load_yaml, require
 from net_assistant.limits import bound_text
 from net_assistant.nlp import load_pipeline
 

@@ -1,0 +1,2 @@
+"""The safety rule layer: :mod:`.matching` reads ``content/safety_rules.yml`` and runs its rules
+on a message."""
