@@ -18,16 +18,9 @@ from spacy.language import Language
 
 from net_assistant.content.loading import ContentError
 from net_assistant.nlp import load_pipeline
-from net_assistant.safety.matching import (
-    HAND_OFF,
-    Assessment,
-    EMERGENCY,
-    PERSONAL,
-    SAFETY_RULES_FILE,
-    SafetyRules,
-    load_safety_rules,
-    normalise_text,
-)
+from net_assistant.safety.matching import Assessment, SafetyRules, load_safety_rules
+from net_assistant.safety.normalising import normalise_text
+from net_assistant.safety.rules import EMERGENCY, HAND_OFF, PERSONAL, SAFETY_RULES_FILE
 
 
 @pytest.fixture(scope="module")

@@ -77,6 +77,7 @@ EDITOR_MESSAGES = {
     "value_error.list.min_items": "must not be empty",
     "value_error.any_str.min_length": "must not be empty",
     "value_error.const": "must be one of: {permitted}",
+    "value_error.strictbool": "must be true or false",
 }
 
 

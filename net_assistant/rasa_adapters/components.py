@@ -53,17 +53,8 @@ from net_assistant.knowledge.terminology import (
     Terminology,
     load_terminology,
 )
-from net_assistant.safety.matching import (
-    CENTRE,
-    EMERGENCY,
-    HAND_OFF,
-    PERSONAL,
-    SUPPORT,
-    Assessment,
-    SafetyRules,
-    SafetyVerdict,
-    load_safety_rules,
-)
+from net_assistant.safety.matching import Assessment, SafetyRules, SafetyVerdict, load_safety_rules
+from net_assistant.safety.rules import CENTRE, EMERGENCY, HAND_OFF, PERSONAL, SUPPORT
 
 EMERGENCY_INTENT = "emergency"
 PERSONAL_INTENT = "personal_medical_question"

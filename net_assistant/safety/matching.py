@@ -3,7 +3,8 @@
 The trained classifier can be wrong, and one wrong label must never turn "should I stop my
 lanreotide?" into general advice or miss "I can't breathe". So ``content/safety_rules.yml`` holds
 spaCy Matcher rules that a clinician can read, each with examples the tests check; this module
-loads and validates that file (the only place that does) and runs the rules on a message.
+compiles them (read and checked by :mod:`net_assistant.safety.rules`) and runs them on a
+message, normalised first (:mod:`net_assistant.safety.normalising`).
 
 "Should I take a coat?" has the same shape as "should I take lanreotide?", so a rule may need
 medical context: it then fires only when the message also mentions a treatment or a health word
@@ -12,99 +13,30 @@ medical context: it then fires only when the message also mentions a treatment o
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from net_assistant.content.loading import CONTENT_DIR, ContentError, load_yaml, require
+from net_assistant.content.loading import CONTENT_DIR, ContentError, load_yaml
 from net_assistant.limits import bound_text
 from net_assistant.nlp import load_pipeline
+from net_assistant.safety.normalising import normalise_text
+from net_assistant.safety.rules import (
+    ASKING_PHRASE, CATEGORIES, EMERGENCY, GENERAL_QUESTION, HAND_OFF, MEDICAL_CONTEXT,
+    MEDICAL_LOOKALIKE, NOT_TREATMENT, PERSON_REFERENCE, PERSONAL, PERSONAL_CONTEXT,
+    PERSONAL_REQUEST, SAFETY_RULES_FILE, TREATMENT_WORD, MedicalContext, PatternSection,
+    SafetyRule, TokenPattern, parse_safety_rules,
+)
 
-SAFETY_RULES_FILE = "safety_rules.yml"
-EMERGENCY = "emergency"
-PERSONAL = "personal"
-# Not safety, but decided the same reviewable way: asking for other patients or a support
-# group, or for a specialist centre, is a hand-off even when a treatment is named.
-SUPPORT = "support"
-CENTRE = "centre"
-HAND_OFF = (SUPPORT, CENTRE)
-# Highest priority first: an emergency always wins over a personal question.
-CATEGORIES = (EMERGENCY, PERSONAL, SUPPORT, CENTRE)
-RULE_KEYS = {"id", "category", "description", "patterns", "exceptions", "examples_match",
-             "examples_no_match", "needs_medical_context", "context_only"}
-MEDICAL_CONTEXT = "medical_context"
-MEDICAL_CONTEXT_KEYS = {"description", "patterns", "words_allowed_alone"}
-LIST_PREFIX = "$"
-# Attributes compared with lower-cased text: a value with capitals could never match.
-LOWER_CASE_ATTRS = ("LOWER", "LEMMA", "NORM")
 EXCEPTION_SUFFIX = "::exception"
 # Matcher key of the medical-context patterns ("::" cannot occur in a rule id).
 MEDICAL_CONTEXT_MATCH_KEY = "::medical_context"
-# Sections that tell a general question with personal context ("my mum has just been diagnosed:
-# what are the treatment options?") from a request for personal advice.
-PERSONAL_CONTEXT = "personal_context"
 # A general question ending this many words or fewer before a personal match is about the person.
 QUESTION_TO_PERSON_GAP = 1
-GENERAL_QUESTION = "general_question"
-PERSONAL_REQUEST = "personal_request"
-MEDICAL_LOOKALIKE = "medical_lookalike"
-PERSON_REFERENCE = "person_reference"
-ASKING_PHRASE = "asking_phrase"
-NOT_TREATMENT = "not_treatment"
-TREATMENT_WORD = "treatment_word"
-SECTION_KEYS = {"description", "patterns", "examples_match", "examples_no_match"}
-
-TokenPattern = List[Dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class SafetyRule:
-    id: str
-    category: str
-    description: str
-    patterns: Tuple[TokenPattern, ...]
-    exceptions: Tuple[TokenPattern, ...]
-    examples_match: Tuple[str, ...]
-    examples_no_match: Tuple[str, ...]
-    needs_medical_context: bool = False
-    # The rule shows that a message is about someone's own case, not that it asks for advice:
-    # with a general question beside it, the question is answered (with a personal-context note).
-    context_only: bool = False
-    # Every word the patterns name (LOWER/LEMMA/NORM values and IN lists).
-    vocabulary: FrozenSet[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class MedicalContext:
-    """What makes a message about health: any match of ``patterns`` anywhere in it.
-
-    ``words_allowed_alone`` ("what", "is", "me") may stand beside a rule's own words in a message
-    that has no medical context: "How long do I have?" still fires, while "how long do I have to
-    wait for a bus?" does not.
-    """
-    description: str
-    patterns: Tuple[TokenPattern, ...]
-    words_allowed_alone: FrozenSet[str]
-
-
-@dataclass(frozen=True)
-class PatternSection:
-    """A named set of patterns (``personal_context``, ``general_question``), with examples."""
-    name: str
-    description: str
-    patterns: Tuple[TokenPattern, ...]
-    examples_match: Tuple[str, ...]
-    examples_no_match: Tuple[str, ...]
-
-    @property
-    def match_key(self) -> str:
-        return f"::{self.name}"
 
 
 @dataclass(frozen=True)
@@ -190,276 +122,6 @@ def _last_question_start(doc: Doc, questions: List[Tuple[int, int]]) -> Optional
     return None if _asks_after(doc, end) else doc[start].idx
 
 
-# --------------------------------------------------------------------------- normalisation
-
-# Words next to "net" that make it a thing, not a neuroendocrine tumour.
-NET_LOOKALIKE_BEFORE = (
-    "fishing", "fish", "hair", "safety", "butterfly", "mosquito", "basketball", "football", "goal",
-    "tennis", "volleyball", "netball", "landing", "cargo", "shark", "drift", "gill", "dip", "cast",
-    "trawl", "trawler", "climbing", "cricket", "badminton", "golf", "bird", "garden", "fruit",
-    "pea", "bean", "mesh", "string", "shopping", "social", "spider",
-)
-NET_LOOKALIKE_AFTER = (
-    "curtains?", "pay", "income", "salary", "profit", "profits", "worth", "weight", "loss",
-    "gain", "price", "prices", "balance", "zero", "neutral", "framework", "core", "connection",
-    "speed", "banking", "bag", "bags", "ball", "fence", "result", "migration", "flow", "amount",
-    "sales", "cost", "costs", "contribution", "earnings", "wage", "wages", "tax", "assets",
-)
-_APOSTROPHES = re.compile("[\u2018\u2019\u201a\u201b\u2032\u0060\u00b4\u02bc]")
-_QUOTES = re.compile("[\u201c\u201d\u201e\u201f\u2033]")
-# Before NFKC, which would turn "º" into "o".
-_DEGREE_SIGNS = re.compile("[\u00b0\u00ba\u02da]")
-_REWRITES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"\b(?:can'?t|cannot|cnt|carnt|kant|cannt)\b", "can not"),
-        (r"\bwon'?t\b", "will not"),
-        (r"\bshan'?t\b", "shall not"),
-        (r"\bain'?t\b", "is not"),
-        (r"\b(do|does|did|is|are|was|were|should|could|would|must|have|has|had|need)n'?t\b",
-         r"\1 not"),
-        (r"\bi'?m\b", "i am"),
-        (r"\bi'?ve\b", "i have"),
-        (r"\bi'll\b", "i will"),
-        (r"\bwe're\b", "we are"),
-        (r"\bwe've\b", "we have"),
-        # The lookup lemmatizer reads every "'s" as "has": spell out the pronoun forms.
-        (r"\b(he|she|it|that|there|what|who)'?s (been|got|had|gone|taken|lost|started|stopped|"
-         r"missed|become|done|never|just|always|already)\b", r"\1 has \2"),
-        (r"\b(he|she|it|that|there|what|who)'s\b", r"\1 is"),
-        (r"\b(he|she|that|what)s\b", r"\1 is"),
-        (r"\bwanna\b", "want to"),
-        (r"\bgonna\b", "going to"),
-        (r"\bgotta\b", "got to"),
-        (r"\bki[\s-]?67\b", "ki-67"),
-        # "net" that is not a tumour: fishing nets, net curtains, net pay, .NET. Joined into one
-        # word, so no rule reads it as "NET".
-        (r"(?<!\w)\.net\b", "dotnet"),
-        (rf"\b({'|'.join(NET_LOOKALIKE_BEFORE)}) (nets?)\b", r"\1\2"),
-        (rf"\b(nets?) ({'|'.join(NET_LOOKALIKE_AFTER)})\b", r"\1\2"),
-        # 38,5 (decimal comma) -> 38.5, but leave 1,000 alone.
-        (r"\b(\d+),(\d)\b(?!\d)", r"\1.\2"),
-        # 39°C, 39 ºc, 102F -> "39 degrees c"; 120mg -> "120 mg".
-        (r"(\d)\s*°\s*", r"\1 degrees "),
-        (r"\b(\d+(?:\.\d+)?)\s*(c|f)\b", r"\1 degrees \2"),
-        (r"\b(\d+(?:\.\d+)?)([a-zµ]+)\b", r"\1 \2"),
-        (r"\s+", " "),
-    )
-)
-
-
-def normalise_text(text: str) -> str:
-    """Lower-case ``text`` and iron out what patients type, so one pattern covers all variants.
-
-    Curly apostrophes, "cant"/"cannot"/"can't", "im"/"I'm", "wanna", "39°C", "120mg", "Ki67"
-    and stray spaces all reach the matcher in one spelling.
-    """
-    text = unicodedata.normalize("NFKC", _DEGREE_SIGNS.sub("\u00b0", text))
-    text = _QUOTES.sub('"', _APOSTROPHES.sub("'", text)).lower()
-    for pattern, replacement in _REWRITES:
-        text = pattern.sub(replacement, text)
-    return text.strip()
-
-
-# --------------------------------------------------------------------------- loading
-
-def _expand_value(value: Any, word_lists: Dict[str, List[str]], where: str) -> Any:
-    """Replace ``$name`` (as a whole IN list or as items of one) by the named word list."""
-    if isinstance(value, str) and value.startswith(LIST_PREFIX):
-        return list(_word_list(value, word_lists, where))
-    if isinstance(value, list):
-        expanded: List[Any] = []
-        for item in value:
-            if isinstance(item, str) and item.startswith(LIST_PREFIX):
-                expanded += _word_list(item, word_lists, where)
-            else:
-                expanded.append(item)
-        return expanded
-    return value
-
-
-def _word_list(reference: str, word_lists: Dict[str, List[str]], where: str) -> List[str]:
-    name = reference[len(LIST_PREFIX):]
-    require(name in word_lists, where, f"unknown word list '{reference}'")
-    return word_lists[name]
-
-
-def _expand_token(token: Any, word_lists: Dict[str, List[str]], where: str) -> Dict[str, Any]:
-    require(isinstance(token, dict) and all(isinstance(key, str) for key in token), where,
-            f"each token must be a mapping like {{LOWER: word}}, got {token!r}")
-    expanded: Dict[str, Any] = {}
-    for attr, value in token.items():
-        if isinstance(value, dict):
-            value = {op: _expand_value(arg, word_lists, where) for op, arg in value.items()}
-        expanded[attr] = value
-        if attr in LOWER_CASE_ATTRS:
-            _require_lower_case(value, where)
-    return expanded
-
-
-def _require_lower_case(value: Any, where: str) -> None:
-    values = value.values() if isinstance(value, dict) else [value]
-    words = [word for item in values for word in (item if isinstance(item, list) else [item])]
-    for word in words:
-        require(isinstance(word, str), where,
-                f"{word!r} must be text (put numbers and yes/no/on/off in quotes)")
-        require(word == word.lower(), where,
-                f"'{word}' must be lower case: messages are lower-cased before matching")
-
-
-def _patterns(raw: Any, word_lists: Dict[str, List[str]], where: str) -> Tuple[TokenPattern, ...]:
-    require(isinstance(raw, list) and raw, where, "needs a non-empty list of token patterns")
-    patterns = []
-    for number, pattern in enumerate(raw, start=1):
-        pattern_where = f"{where} #{number}"
-        require(isinstance(pattern, list) and pattern, pattern_where,
-                "a pattern is a non-empty list of tokens")
-        patterns.append([_expand_token(token, word_lists, pattern_where) for token in pattern])
-    return tuple(patterns)
-
-
-def _vocabulary(patterns: Iterable[TokenPattern]) -> FrozenSet[str]:
-    """The words a rule's patterns name, so a message made only of them counts as on-topic."""
-    words = set()
-    for pattern in patterns:
-        for token in pattern:
-            for attr in LOWER_CASE_ATTRS:
-                value = token.get(attr)
-                values = value.get("IN", []) if isinstance(value, dict) else [value]
-                words.update(word for word in values if isinstance(word, str))
-    return frozenset(words)
-
-
-def _examples(raw: Any, where: str) -> Tuple[str, ...]:
-    require(isinstance(raw, list) and raw and all(isinstance(e, str) and e.strip() for e in raw),
-            where, "needs a non-empty list of example messages")
-    return tuple(raw)
-
-
-def _word_lists(raw: Any, where: str) -> Dict[str, List[str]]:
-    """The named word lists, with ``$name`` items (other lists) spelled out."""
-    require(isinstance(raw, dict), where, "word_lists must map names to lists of words")
-    for name, words in raw.items():
-        require(isinstance(words, list) and words, f"{where} '{name}'", "needs a list of words")
-    resolved: Dict[str, List[str]] = {}
-    for name in raw:
-        resolved[name] = _resolve_word_list(name, raw, where, seen=())
-        _require_lower_case(resolved[name], f"{where} '{name}'")
-    return resolved
-
-
-def _resolve_word_list(name: str, raw: Dict[str, Any], where: str,
-                       seen: Tuple[str, ...]) -> List[str]:
-    require(name not in seen, f"{where} '{name}'", "word lists refer to each other in a circle")
-    words: List[str] = []
-    for item in raw[name]:
-        if isinstance(item, str) and item.startswith(LIST_PREFIX):
-            inner = item[len(LIST_PREFIX):]
-            require(inner in raw, f"{where} '{name}'", f"unknown word list '{item}'")
-            words += _resolve_word_list(inner, raw, where, seen + (name,))
-        else:
-            words.append(item)
-    return words
-
-
-def _rule(raw: Any, number: int, word_lists: Dict[str, List[str]], path: Path) -> SafetyRule:
-    where = f"{path}: rule #{number}"
-    require(isinstance(raw, dict), where, "must be a mapping")
-    rule_id = raw.get("id")
-    require(isinstance(rule_id, str) and re.fullmatch(r"[a-z][a-z0-9_]*", rule_id or ""), where,
-            "needs an id in snake_case")
-    where = f"{path}: rule '{rule_id}'"
-    unknown = set(raw) - RULE_KEYS
-    require(not unknown, where, f"unknown keys {sorted(unknown)}")
-    require(raw.get("category") in CATEGORIES, where,
-            f"category must be one of {list(CATEGORIES)}, got {raw.get('category')!r}")
-    needs_context = raw.get("needs_medical_context", False)
-    require(isinstance(needs_context, bool), where, "needs_medical_context must be true or false")
-    context_only = raw.get("context_only", False)
-    require(isinstance(context_only, bool), where, "context_only must be true or false")
-    require(not context_only or raw["category"] == PERSONAL, where,
-            "only personal rules can be context_only")
-    description = raw.get("description")
-    require(isinstance(description, str) and description.strip(), where,
-            "needs a plain-English description")
-    patterns = _patterns(raw.get("patterns"), word_lists, f"{where} pattern")
-    return SafetyRule(
-        id=rule_id,
-        category=raw["category"],
-        description=" ".join(description.split()),
-        patterns=patterns,
-        exceptions=_patterns(raw["exceptions"], word_lists, f"{where} exception")
-        if "exceptions" in raw else (),
-        examples_match=_examples(raw.get("examples_match"), f"{where} examples_match"),
-        examples_no_match=_examples(raw.get("examples_no_match"), f"{where} examples_no_match"),
-        needs_medical_context=needs_context,
-        context_only=context_only,
-        vocabulary=_vocabulary(patterns),
-    )
-
-
-def parse_safety_rules(data: Dict[str, Any], path: Path) -> Tuple[SafetyRule, ...]:
-    """The validated rules of a loaded ``safety_rules.yml`` (patterns are compiled separately)."""
-    word_lists = _word_lists(data.get("word_lists", {}), f"{path}: word_lists")
-    raw_rules = data.get("rules")
-    require(isinstance(raw_rules, list) and raw_rules, str(path), "needs a non-empty 'rules' list")
-    rules = tuple(_rule(raw, n, word_lists, path) for n, raw in enumerate(raw_rules, start=1))
-    ids = [rule.id for rule in rules]
-    duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
-    require(not duplicates, str(path), f"duplicate rule ids {duplicates}")
-    return rules
-
-
-def _section(data: Dict[str, Any], name: str, keys: Set[str], path: Path
-             ) -> Optional[Tuple[Dict[str, Any], str, Dict[str, List[str]], str]]:
-    """The mapping of section ``name`` (None when the file has none), checked for its keys and
-    description, with its place for error messages and the file's word lists."""
-    raw = data.get(name)
-    where = f"{path}: {name}"
-    if raw is None:
-        return None
-    require(isinstance(raw, dict), where, "must be a mapping")
-    unknown = set(raw) - keys
-    require(not unknown, where, f"unknown keys {sorted(unknown)}")
-    description = raw.get("description")
-    require(isinstance(description, str) and description.strip(), where,
-            "needs a plain-English description")
-    word_lists = _word_lists(data.get("word_lists", {}), f"{path}: word_lists")
-    return raw, where, word_lists, " ".join(description.split())
-
-
-def parse_medical_context(data: Dict[str, Any], path: Path) -> Optional[MedicalContext]:
-    """The validated ``medical_context`` section, or None when the file has none."""
-    section = _section(data, MEDICAL_CONTEXT, MEDICAL_CONTEXT_KEYS, path)
-    if section is None:
-        return None
-    raw, where, word_lists, description = section
-    alone = _expand_value(raw.get("words_allowed_alone"), word_lists, where)
-    require(isinstance(alone, list) and all(isinstance(word, str) for word in alone), where,
-            "words_allowed_alone needs a list of words")
-    _require_lower_case(alone, f"{where} words_allowed_alone")
-    return MedicalContext(
-        description=description,
-        patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
-        words_allowed_alone=frozenset(alone),
-    )
-
-
-def parse_section(data: Dict[str, Any], name: str, path: Path) -> Optional[PatternSection]:
-    """The validated pattern section ``name``, or None when the file has none."""
-    section = _section(data, name, SECTION_KEYS, path)
-    if section is None:
-        return None
-    raw, where, word_lists, description = section
-    return PatternSection(
-        name=name,
-        description=description,
-        patterns=_patterns(raw.get("patterns"), word_lists, f"{where} pattern"),
-        examples_match=_examples(raw.get("examples_match"), f"{where} examples_match"),
-        examples_no_match=_examples(raw.get("examples_no_match"), f"{where} examples_no_match"),
-    )
-
-
 def compile_matcher(rules: Iterable[SafetyRule], nlp: Language, path: Path,
                     context: Optional[MedicalContext] = None,
                     sections: Iterable[PatternSection] = ()) -> Matcher:
@@ -495,9 +157,6 @@ class SafetyRules:
     def __init__(self, rules: Sequence[SafetyRule], nlp: Language, path: Path,
                  context: Optional[MedicalContext] = None,
                  sections: Sequence[PatternSection] = ()) -> None:
-        needing = [rule.id for rule in rules if rule.needs_medical_context]
-        require(context is not None or not needing, f"{path}: {MEDICAL_CONTEXT}",
-                f"is missing, but rules {needing} need medical context")
         self.rules: Dict[str, SafetyRule] = {rule.id: rule for rule in rules}
         self.context = context
         self.sections: Dict[str, PatternSection] = {s.name: s for s in sections}
@@ -694,14 +353,8 @@ def _overlap(first: Tuple[int, int], second: Tuple[int, int]) -> bool:
 
 def load_safety_rules(content_dir: Path = CONTENT_DIR,
                       nlp: Optional[Language] = None) -> SafetyRules:
-    """Load, validate and compile ``safety_rules.yml`` on the project's spaCy pipeline."""
+    """Load, check and compile ``safety_rules.yml`` on the project's spaCy pipeline."""
     path = content_dir / SAFETY_RULES_FILE
-    data = load_yaml(SAFETY_RULES_FILE, content_dir)
-    rules = parse_safety_rules(data, path)
-    context = parse_medical_context(data, path)
-    sections = [s for s in (parse_section(data, name, path)
-                            for name in (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST,
-                                         MEDICAL_LOOKALIKE, PERSON_REFERENCE, ASKING_PHRASE,
-                                         NOT_TREATMENT, TREATMENT_WORD))
-                if s]
-    return SafetyRules(rules, nlp if nlp is not None else load_pipeline(), path, context, sections)
+    parsed = parse_safety_rules(load_yaml(SAFETY_RULES_FILE, content_dir), path)
+    return SafetyRules(parsed.rules, nlp if nlp is not None else load_pipeline(), path,
+                       parsed.context, parsed.sections)
