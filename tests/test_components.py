@@ -268,6 +268,42 @@ def test_a_question_about_nets_that_asks_about_treatment_keeps_its_treatment_rea
     assert message.get(INTENT)["name"] == "ask_treatment_options"
 
 
+def test_a_question_about_nets_read_as_a_question_about_the_bot_is_declined(
+        layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("Can neuroendocrine tumors spread from person to person?",
+                           [("bot_challenge", 0.6), ("out_of_scope", 0.3)])
+    layer.process([message])
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "not_treatment"
+    assert message.get(INTENT)["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", [
+    "how do i bleed a radiator",
+    "I can't breathe for laughing",
+    "I'm dying to know when the shop opens",
+    "my net keeps dropping",
+])
+def test_an_emergency_reading_of_health_words_in_another_sense_is_declined(
+        layer: SafetyRuleLayer, make_message, text: str) -> None:
+    """The classifier's emergency reading gives way when the rules see only a harmless sense."""
+    message = make_message(text, [("emergency", 0.7), ("out_of_scope", 0.2)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "harmless_sense"
+
+
+@pytest.mark.parametrize("text", [
+    "he's gone all floppy and won't answer",   # no rule, no look-alike: the classifier stands
+    "I can't breathe for laughing but my chest really hurts and my lips are blue",
+    "the printer is having a seizure and my dad has collapsed",
+])
+def test_an_emergency_reading_without_a_harmless_sense_alone_stands(
+        layer: SafetyRuleLayer, make_message, text: str) -> None:
+    message = make_message(text, [("emergency", 0.7), ("out_of_scope", 0.2)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "emergency"
+
+
 def test_a_question_about_nets_but_not_treatment_is_not_answered_in_context(
         layer: SafetyRuleLayer, make_message) -> None:
     """No treatment passage answers "what happens with a contrast MRI?", whoever asks."""

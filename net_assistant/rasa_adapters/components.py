@@ -38,6 +38,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from net_assistant.contract import (
+    BOT_CHALLENGE,
     BUTTON_ONLY_INTENTS,
     LANGUAGE_KEY,
     OUT_OF_SCOPE,
@@ -77,6 +78,8 @@ GENERAL_IN_CONTEXT_RULE = "general_question_in_context"
 # ... when only context-only rules fired and the last question names nobody.
 QUESTION_APART_RULE = "question_apart_from_context"
 NOT_TREATMENT_RULE = "not_treatment"
+# ... when the classifier's emergency reading rests on health words used in another sense.
+HARMLESS_SENSE_RULE = "harmless_sense"
 # Rasa reads a message starting with this as "/intent{entities}" (RegexMessageHandler, last in
 # the NLU graph, after the safety layer).
 INTENT_MESSAGE_PREFIX = "/"
@@ -134,7 +137,10 @@ class SafetyRuleLayer(IntentCorrector):
             verdict = (assessment.verdict or _uncertain_personal(message)
                        or _personal_out_of_scope(message, assessment)
                        or self._not_about_treatment(message, assessment))
-            if verdict is not None and _may_relabel(message, verdict):
+            if verdict is None and _harmless_emergency(message, assessment):
+                _relabel(message, SafetyVerdict(OUT_OF_SCOPE, HARMLESS_SENSE_RULE,
+                                                message.get(TEXT) or ""))
+            elif verdict is not None and _may_relabel(message, verdict):
                 _relabel(message, verdict)
             elif assessment.personal_context:
                 message.set(PERSONAL_CONTEXT_KEY, True, add_to_output=True)
@@ -185,9 +191,11 @@ class SafetyRuleLayer(IntentCorrector):
         """A question about NETs but not their treatment ("can these tumours be inherited?")
         that names no treatment is declined politely, whatever treatment the classifier read:
         a treatment overview would not answer it."""
-        read = self.terminology.treatment_for_intent(_likeliest_intent(message))
-        if read is None or not self._not_treatment(message, assessment):
-            return None
+        likeliest = _likeliest_intent(message)
+        read = self.terminology.treatment_for_intent(likeliest)
+        if (read is None and likeliest != BOT_CHALLENGE) or not self._not_treatment(message,
+                                                                                  assessment):
+            return None  # "can NETs spread from person to person?" is no question about the bot
         return SafetyVerdict(OUT_OF_SCOPE, NOT_TREATMENT_RULE, message.get(TEXT) or "")
 
     def _not_treatment(self, message: Message, assessment: Assessment) -> bool:
@@ -261,6 +269,16 @@ def _personal_out_of_scope(message: Message, assessment: Assessment) -> Optional
     if assessment.question_apart_at is not None:
         return None  # "are NETs hereditary? my cousin has MEN1" asks about NETs, not the cousin
     return SafetyVerdict(PERSONAL, PERSONAL_OUT_OF_SCOPE_RULE, message.get(TEXT) or "")
+
+
+def _harmless_emergency(message: Message, assessment: Assessment) -> bool:
+    """The classifier alone reads an emergency, and the rules find nothing about health but
+    words in another sense: "how do I bleed a radiator?", "I can't breathe for laughing".
+
+    Positive evidence of the harmless sense is required, so an emergency that the rules do not
+    know and that names no health word still gets the emergency reply."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    return intent == EMERGENCY_INTENT and assessment.harmless_sense and not assessment.medical
 
 
 def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:

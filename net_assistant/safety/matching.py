@@ -66,6 +66,9 @@ class Assessment:
     # The message asks about NETs but not about treatment (not_treatment, and no treatment_word):
     # "can NETs be inherited?", "what are the symptoms?"
     not_treatment: bool = False
+    # Words in a harmless sense were found: a medical look-alike ("dying to know", "bleed the
+    # radiator") or the exception of an emergency rule ("can't breathe for laughing").
+    harmless_sense: bool = False
 
     @property
     def asks_general(self) -> bool:
@@ -187,7 +190,8 @@ class SafetyRules:
                        general_question_at=_last_question_start(doc, questions),
                        question_apart_at=self._question_apart(doc, spans, personal, request),
                        not_treatment=(self.matches(NOT_TREATMENT, spans)
-                                      and not self.matches(TREATMENT_WORD, spans)))
+                                      and not self.matches(TREATMENT_WORD, spans)),
+                       harmless_sense=self._harmless_sense(spans))
 
     def _assess(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
                 verdicts: List[SafetyVerdict], personal: List[SafetyVerdict],
@@ -284,6 +288,11 @@ class SafetyRules:
         for match_id, start, end in self._matcher(doc):
             spans.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
         return self._without_lookalikes(spans)
+
+    def _harmless_sense(self, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
+        emergency_exceptions = (spans.get(rule_id + EXCEPTION_SUFFIX)
+                                for rule_id, rule in self.rules.items() if rule.category == EMERGENCY)
+        return self.matches(MEDICAL_LOOKALIKE, spans) or any(emergency_exceptions)
 
     def _without_lookalikes(self, spans: Dict[str, List[Tuple[int, int]]]
                             ) -> Dict[str, List[Tuple[int, int]]]:
