@@ -13,7 +13,8 @@
   or ``personal_medical_question``) stands, so there are two independent layers — except that
   a personal reading of DIET's alone, of a message that ends with one of the usual general
   questions about a treatment, is answered as a question in context: the rules, not the
-  classifier, decide what asks for advice.
+  classifier, decide what asks for advice; and an emergency reading of DIET's alone that the
+  rules show rests on words in another sense ("how do I bleed a radiator?") is declined.
 """
 from __future__ import annotations
 
