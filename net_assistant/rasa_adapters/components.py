@@ -191,12 +191,13 @@ class SafetyRuleLayer(IntentCorrector):
                              assessment: Assessment) -> Optional[SafetyVerdict]:
         """A question about NETs but not their treatment ("can these tumours be inherited?")
         that names no treatment is declined politely, whatever treatment the classifier read:
-        a treatment overview would not answer it."""
+        a treatment overview would not answer it. So is one the classifier read as a question
+        about the assistant ("can NETs spread from person to person?")."""
         likeliest = _likeliest_intent(message)
-        read = self.terminology.treatment_for_intent(likeliest)
-        if (read is None and likeliest != BOT_CHALLENGE) or not self._not_treatment(message,
-                                                                                  assessment):
-            return None  # "can NETs spread from person to person?" is no question about the bot
+        misread = (self.terminology.treatment_for_intent(likeliest) is not None
+                   or likeliest == BOT_CHALLENGE)
+        if not (misread and self._not_treatment(message, assessment)):
+            return None
         return SafetyVerdict(OUT_OF_SCOPE, NOT_TREATMENT_RULE, message.get(TEXT) or "")
 
     def _not_treatment(self, message: Message, assessment: Assessment) -> bool:

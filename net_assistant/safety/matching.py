@@ -161,6 +161,8 @@ class SafetyRules:
                  context: Optional[MedicalContext] = None,
                  sections: Sequence[PatternSection] = ()) -> None:
         self.rules: Dict[str, SafetyRule] = {rule.id: rule for rule in rules}
+        self._emergency_exception_keys = tuple(rule.id + EXCEPTION_SUFFIX for rule in rules
+                                               if rule.category == EMERGENCY)
         self.context = context
         self.sections: Dict[str, PatternSection] = {s.name: s for s in sections}
         self.nlp = nlp
@@ -290,9 +292,8 @@ class SafetyRules:
         return self._without_lookalikes(spans)
 
     def _harmless_sense(self, spans: Dict[str, List[Tuple[int, int]]]) -> bool:
-        emergency_exceptions = (spans.get(rule_id + EXCEPTION_SUFFIX)
-                                for rule_id, rule in self.rules.items() if rule.category == EMERGENCY)
-        return self.matches(MEDICAL_LOOKALIKE, spans) or any(emergency_exceptions)
+        return self.matches(MEDICAL_LOOKALIKE, spans) or any(
+            spans.get(key) for key in self._emergency_exception_keys)
 
     def _without_lookalikes(self, spans: Dict[str, List[Tuple[int, int]]]
                             ) -> Dict[str, List[Tuple[int, int]]]:
