@@ -225,6 +225,34 @@ def test_a_question_apart_from_context_is_answered_when_the_classifier_agrees(
     assert message.get(SAFETY_RULE_KEY)["rule_id"] == "question_apart_from_context"
 
 
+def test_a_question_apart_from_context_that_names_a_treatment_is_answered_about_it(
+        layer: SafetyRuleLayer, make_message) -> None:
+    """The classifier reads the person ("my mum") as personal; the question names TACE and nobody."""
+    text = "my mum's NET has spread to her liver. Why TACE and not surgery?"
+    message = make_message(text, [("personal_medical_question", 0.8),
+                                  ("ask_surgery", 0.15)])
+    message.set("entities", [
+        {"entity": "treatment", "value": "TACE", "start": text.index("TACE"), "end": 46},
+        {"entity": "treatment", "value": "surgery", "start": text.index("surgery"), "end": 63},
+    ])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_liver_directed_therapy"
+    assert message.get(PERSONAL_CONTEXT_KEY) is True
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "treatment_asked_apart_from_context"
+
+
+def test_a_treatment_named_only_in_the_context_does_not_answer_a_personal_question(
+        layer: SafetyRuleLayer, make_message) -> None:
+    text = "my mum had TACE for her liver. What happens next?"
+    message = make_message(text, [("personal_medical_question", 0.8),
+                                  ("ask_liver_directed_therapy", 0.15)])
+    message.set("entities", [
+        {"entity": "treatment", "value": "TACE", "start": text.index("TACE"), "end": 15},
+    ])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
+
+
 @pytest.mark.parametrize("text, ranking", [
     # the question names the person
     ("my mum's NET has spread to her liver. Would TACE help her?",
@@ -232,8 +260,8 @@ def test_a_question_apart_from_context_is_answered_when_the_classifier_agrees(
     # it asks what their situation means
     ("my mum's NET has spread to her liver. Is that bad?",
      [("ask_liver_directed_therapy", 0.7), ("personal_medical_question", 0.2)]),
-    # the classifier reads a personal question: the two readings disagree
-    ("my mum's NET has spread to her liver. Why TACE and not surgery?",
+    # the classifier reads a personal question that names no treatment
+    ("my mum's NET has spread to her liver. What happens next?",
      [("personal_medical_question", 0.8), ("ask_liver_directed_therapy", 0.15)]),
     # nothing is asked
     ("my mum's NET has spread to her liver.",

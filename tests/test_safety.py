@@ -371,7 +371,14 @@ def test_phrase_lists_are_big_enough() -> None:
     ("my mum's NET has spread to her liver. Is that bad?", False),  # asks what it means
     ("my mum's NET has spread to her liver.", False),  # asks nothing
     ("should my wife have PRRT? what is it?", False),  # a request for advice
+    ("my mum's NET has spread to her liver. Why TACE and not surgery??", True),  # "??" ends it
 ])
 def test_a_last_question_that_names_nobody_is_apart_from_the_context(
         rules: SafetyRules, message: str, apart: bool) -> None:
     assert (rules.assess(message).question_apart_at is not None) is apart
+
+
+def test_the_question_apart_starts_where_the_last_question_does(rules: SafetyRules) -> None:
+    """Repeated closing marks end one sentence: "??" is not a question of its own."""
+    message = "my mum's NET has spread to her liver. Why TACE and not surgery??"
+    assert rules.assess(message).question_apart_at == message.index("Why")

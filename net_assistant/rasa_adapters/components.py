@@ -78,6 +78,8 @@ PERSONAL_OUT_OF_SCOPE_RULE = "personal_out_of_scope"
 GENERAL_IN_CONTEXT_RULE = "general_question_in_context"
 # ... when only context-only rules fired and the last question names nobody.
 QUESTION_APART_RULE = "question_apart_from_context"
+# ... when the classifier reads a personal question but that question names a treatment and nobody.
+TREATMENT_ASKED_APART_RULE = "treatment_asked_apart_from_context"
 NOT_TREATMENT_RULE = "not_treatment"
 # ... when the classifier's emergency reading rests on health words used in another sense.
 HARMLESS_SENSE_RULE = "harmless_sense"
@@ -173,16 +175,26 @@ class SafetyRuleLayer(IntentCorrector):
     def _answer_apart_from_context(self, message: Message, assessment: Assessment) -> bool:
         """A message whose personal rules show only context ("Dad's scan showed spread to the
         liver.") and whose last question names nobody ("Why TACE and not surgery?") is answered
-        in context when the classifier's likeliest reading is a treatment question too.
+        in context when a second reading says the question is about a treatment: the
+        classifier's likeliest reading, or the treatment the question itself names.
 
-        Two readings agree that the question is about the treatment; a question that names the
-        person, or asks what their situation means, still goes to the care team."""
+        The classifier learns the person ("my dad") as well as the request, so its personal
+        reading of a question that names a treatment and nobody is the person, not a request;
+        a question that names the person, or asks what their situation means, still goes to
+        the care team, and so does one that names no treatment ("What happens now?")."""
         verdict = assessment.verdict
-        if (assessment.question_apart_at is None or verdict is None or verdict.category != PERSONAL
+        only_context = (verdict.context_only if verdict is not None
+                        else assessment.personal_context)
+        if (assessment.question_apart_at is None or not only_context
                 or self._not_treatment(message, assessment)):
             return False
-        read = self.terminology.treatment_for_intent(_likeliest_intent(message))
-        if read is None:
+        likeliest = _likeliest_intent(message)
+        asked = _named_treatments(message, self.terminology, since=assessment.question_apart_at)
+        if likeliest == PERSONAL_INTENT and asked:
+            return self._answer_as(message, asked[0], TREATMENT_ASKED_APART_RULE,
+                                   personal_context=True)
+        read = self.terminology.treatment_for_intent(likeliest)
+        if read is None or verdict is None:
             return False
         topic = _topic_of(message, self.terminology, since=assessment.question_apart_at) or read
         return self._answer_as(message, topic, QUESTION_APART_RULE, personal_context=True)

@@ -86,11 +86,15 @@ does did has have may might
 
 
 def _sentences(doc: Doc, start: int = 0) -> List[Tuple[int, int]]:
-    """The token ranges of the sentences from token ``start``, each with its closing mark."""
+    """The token ranges of the sentences from token ``start``, each with its closing marks
+    ("really??" is one sentence, not a sentence and a lone "?")."""
     ranges, begin = [], start
     for token in doc[start:]:
         if token.text in SENTENCE_ENDS:
-            ranges.append((begin, token.i + 1))
+            if ranges and begin == token.i and ranges[-1][1] == begin:
+                ranges[-1] = (ranges[-1][0], token.i + 1)
+            else:
+                ranges.append((begin, token.i + 1))
             begin = token.i + 1
     if begin < len(doc):
         ranges.append((begin, len(doc)))
