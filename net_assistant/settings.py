@@ -27,6 +27,8 @@ ACTION_TOKEN_PARAMETER = "token"
 LOG_MESSAGE_TEXT_VARIABLE = "NET_LOG_MESSAGE_TEXT"
 WEB_PORT_VARIABLE = "WEB_PORT"
 TRACKER_SYNCHRONOUS_VARIABLE = "NET_TRACKER_SYNCHRONOUS"
+TRACKER_CACHE_VARIABLE = "NET_TRACKER_CACHE"
+DEFAULT_TRACKER_CACHE = 500
 TRACKER_SYNCHRONOUS_LEVELS = ("NORMAL", "FULL")
 
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # REST only: Socket.IO frames, see limits.py
@@ -96,6 +98,11 @@ def tracker_synchronous(env: Mapping[str, str]) -> str:
         raise SettingError(f"{TRACKER_SYNCHRONOUS_VARIABLE} must be one of "
                            f"{', '.join(TRACKER_SYNCHRONOUS_LEVELS)}, got {value!r}")
     return value.upper()
+
+
+def tracker_cache_size(env: Mapping[str, str]) -> int:
+    """NET_TRACKER_CACHE: how many conversations the tracker store keeps loaded (0: none)."""
+    return _integer(env, TRACKER_CACHE_VARIABLE, DEFAULT_TRACKER_CACHE, 0, 100_000)
 
 
 def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

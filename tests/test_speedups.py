@@ -11,13 +11,16 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, Event, Restarted, SessionStarted,
+                                     SlotSet, UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from sqlalchemy.pool import NullPool, QueuePool
 
+from net_assistant.content.loading import PROJECT_DIR
 from net_assistant.rasa_adapters import speedups
-from net_assistant.settings import SettingError, Settings, tracker_synchronous
+from net_assistant.settings import (DEFAULT_TRACKER_CACHE, SettingError, Settings,
+                                 tracker_cache_size, tracker_synchronous)
 
 VALID: Dict[str, Any] = {
     "events": [{"event": "slot", "name": "topic", "value": "prrt", "timestamp": None}],
@@ -103,3 +106,146 @@ def test_every_content_file_reads_the_same_with_libyaml_as_with_pure_python() ->
 
     for path in sorted(CONTENT_DIR.glob("*.yml")):
         assert load_yaml(path.name) == yaml.safe_load(path.read_text(encoding="utf-8")), path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLTrackerStore:
+    domain = Domain.from_yaml("version: '3.1'\nintents: [greet]\nslots:\n  topic:\n"
+                              "    type: text\n    mappings: [{type: custom}]\n")
+    return SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+
+
+def _saved(store: SQLTrackerStore, *events: Event) -> DialogueStateTracker:
+    tracker = DialogueStateTracker.from_events("anna", list(events), store.domain.slots)
+    asyncio.run(speedups.sql_save(store, tracker))
+    return tracker
+
+
+def _retrieved(store: SQLTrackerStore) -> Any:
+    return asyncio.run(speedups.sql_retrieve(store, "anna", False))
+
+
+def _rasas(store: SQLTrackerStore) -> Any:
+    return asyncio.run(SQLTrackerStore._retrieve(store, "anna", False))
+
+
+# As Rasa logs them: the action's SessionStarted is made first, its ActionExecuted after it.
+START = [ActionExecuted("action_session_start", timestamp=2), SessionStarted(timestamp=1)]
+
+
+def test_a_saved_conversation_is_handed_back_without_reading_it_again(
+        store: SQLTrackerStore) -> None:
+    tracker = _saved(store, *START, UserUttered("hi", {"name": "greet"}, timestamp=3))
+    assert _retrieved(store) is tracker
+    tracker.update(SlotSet("topic", "prrt", 4))
+    asyncio.run(speedups.sql_save(store, tracker))
+    again = _retrieved(store)
+    assert again is tracker and list(again.events) == list(_rasas(store).events)
+
+
+def test_a_turn_that_failed_before_its_save_is_not_handed_back(store: SQLTrackerStore) -> None:
+    tracker = _saved(store, *START)
+    tracker.update(UserUttered("hi", {"name": "greet"}, timestamp=3))  # never saved
+    retrieved = _retrieved(store)
+    assert retrieved is not tracker and list(retrieved.events) == START
+
+
+def test_a_conversation_changed_elsewhere_is_read_again(store: SQLTrackerStore) -> None:
+    """Another worker (another store on the same database) added a turn."""
+    _saved(store, *START)
+    other = SQLTrackerStore(store.domain, dialect="sqlite", db=store.engine.url.database)
+    elsewhere = asyncio.run(SQLTrackerStore._retrieve(other, "anna", False))
+    elsewhere.update(UserUttered("hi", {"name": "greet"}, timestamp=3))
+    asyncio.run(SQLTrackerStore.save(other, elsewhere))
+    assert list(_retrieved(store).events) == list(elsewhere.events)
+
+
+def test_a_deleted_conversation_is_not_brought_back(store: SQLTrackerStore) -> None:
+    _saved(store, *START, UserUttered("hi", {"name": "greet"}, timestamp=3))
+    with sqlite3.connect(store.engine.url.database) as connection:
+        connection.execute("DELETE FROM events WHERE sender_id = 'anna'")
+    assert _retrieved(store) is None
+
+
+def test_a_tracker_holding_an_earlier_session_too_is_not_kept(store: SQLTrackerStore) -> None:
+    """After a new session starts, the database's latest session is shorter than the tracker."""
+    tracker = _saved(store, *START, UserUttered("hi", {"name": "greet"}, timestamp=3),
+                     ActionExecuted("action_session_start", timestamp=11),
+                     SessionStarted(timestamp=10))
+    retrieved = _retrieved(store)
+    assert retrieved is not tracker and list(retrieved.events) == list(_rasas(store).events)
+
+
+def test_only_the_most_recent_conversations_are_kept(store: SQLTrackerStore,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speedups, "_cache_size", 1)
+    anna = _saved(store, *START)
+    bob = DialogueStateTracker.from_events("bob", list(START), store.domain.slots)
+    asyncio.run(speedups.sql_save(store, bob))
+    assert asyncio.run(speedups.sql_retrieve(store, "bob", False)) is bob
+    assert _retrieved(store) is not anna and list(_retrieved(store).events) == START
+
+
+def test_the_tracker_cache_size_is_a_bounded_whole_number() -> None:
+    assert tracker_cache_size({}) == DEFAULT_TRACKER_CACHE
+    assert tracker_cache_size({"NET_TRACKER_CACHE": "0"}) == 0
+    with pytest.raises(SettingError):
+        tracker_cache_size({"NET_TRACKER_CACHE": "lots"})
+
+
+def _user(text: str, intent: str) -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0})
+
+
+# A conversation as the processor logs it: questions, a topic slot, the country form, a
+# message taken back (the fallback's "did you mean"), a restart.
+CONVERSATION = [
+    *START, ActionExecuted("action_listen"),
+    _user("what is prrt", "ask_prrt"), ActionExecuted("action_answer"),
+    SlotSet("topic", "prrt"), SlotSet("disclaimer_shown", True), ActionExecuted("action_listen"),
+    _user("find a support group", "find_support"), ActionExecuted("country_form"),
+    ActiveLoop("country_form"), SlotSet("requested_slot", "country"),
+    ActionExecuted("action_listen"), _user("France", "inform"),
+    ActionExecuted("country_form"), SlotSet("country", "France"), ActiveLoop(None),
+    ActionExecuted("action_listen"), _user("blah", "nlu_fallback"),
+    ActionExecuted("action_default_ask_affirmation"), ActionExecuted("action_listen"),
+    _user("no", "deny"), UserUtteranceReverted(), ActionExecuted("action_listen"),
+    _user("how is it given", "ask_followup"), ActionExecuted("action_answer"),
+    ActionExecuted("action_listen"), Restarted(), ActionExecuted("action_listen"),
+    _user("hi", "greet"), ActionExecuted("utter_greet"), ActionExecuted("action_listen"),
+]
+
+
+@pytest.mark.parametrize("omit_unset_slots", [False, True])
+def test_the_states_of_a_growing_conversation_are_rasas(omit_unset_slots: bool) -> None:
+    """Asked after every event, as RulePolicy asks during a turn, on the same tracker."""
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    tracker = DialogueStateTracker("anna", domain.slots)
+    for event in CONVERSATION:
+        tracker.update(event, domain)
+        for _ in range(2):  # a second asking continues from the kept states
+            ours = speedups.states_for_tracker_history(domain, tracker, omit_unset_slots)
+            rasas = speedups._rasa_states_for_tracker_history(domain, tracker, omit_unset_slots)
+            assert ours == rasas
+            ours[-1].clear()  # callers change the last state; the next asking must not see it
+
+
+def test_the_states_of_a_copied_tracker_are_rasas() -> None:
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    tracker = DialogueStateTracker.from_events("anna", CONVERSATION[:12], domain.slots)
+    speedups.states_for_tracker_history(domain, tracker)
+    earlier = tracker.travel_back_in_time(CONVERSATION[6].timestamp)
+    assert (speedups.states_for_tracker_history(domain, earlier)
+            == speedups._rasa_states_for_tracker_history(domain, earlier))
+
+
+def test_states_asked_again_only_after_a_message_was_taken_back_are_rasas() -> None:
+    """The applied events are then as many as before, or more, but not the same ones."""
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    taken_back = next(i for i, event in enumerate(CONVERSATION)
+                      if isinstance(event, UserUtteranceReverted))
+    tracker = DialogueStateTracker.from_events("anna", CONVERSATION[:taken_back], domain.slots)
+    speedups.states_for_tracker_history(domain, tracker)
+    tracker.update_with_events(CONVERSATION[taken_back:taken_back + 5], domain)
+    assert (speedups.states_for_tracker_history(domain, tracker)
+            == speedups._rasa_states_for_tracker_history(domain, tracker))

@@ -32,6 +32,15 @@ Found by profiling the Rasa server under load (docs/benchmarks.md, "Profile"):
   each one's JSON: the ORM's bookkeeping was most of the store's time. Here the same query
   (same filter, same order) reads the JSON column alone.
 
+- Every message loads its conversation again: every event of the session read, parsed and
+  replayed into a new tracker, so a turn costs more the longer the conversation (at turn 150,
+  a third of the server's busy time). Here the store keeps the trackers it saved last
+  (NET_TRACKER_CACHE conversations, least recently used out) and hands one back while the
+  database holds just what was saved: the same number of events in its session, the same last
+  id and time (one query). A conversation changed or deleted by anything else — another
+  worker, ``make retention`` — is read from the database again, and so is one whose turn
+  failed before its save.
+
 ``install()`` is called when our channels are loaded (net_assistant.rasa_adapters.channels), i.e. in
 every Rasa server that serves the assistant; it is idempotent. ``NET_SPEEDUPS=0`` leaves Rasa as it
 is: only for measuring what these change (``make bench`` measures ours both ways).
@@ -44,27 +53,30 @@ import os
 import sqlite3
 import ssl
 from pathlib import Path
-from typing import Any, Dict, Optional, Text, Tuple
+from collections import OrderedDict
+from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 import aiohttp
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 import rasa.core.tracker_store as tracker_store
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import Event
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.utils.common import all_subclasses
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.exceptions import FileNotFoundException
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
-from sqlalchemy import event
+from sqlalchemy import event, func
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import QueuePool
 
-from net_assistant.settings import tracker_synchronous
+from net_assistant.settings import DEFAULT_TRACKER_CACHE, tracker_cache_size, tracker_synchronous
 
 SWITCH_VARIABLE = "NET_SPEEDUPS"
 _validators: Dict[int, Tuple[Dict[str, Any], Any]] = {}
 _installed = False
+_cache_size = DEFAULT_TRACKER_CACHE
 
 
 def _validator(schema: Dict[str, Any]) -> Any:
@@ -156,18 +168,120 @@ def resolve_by_type(type_name: Text, default: Optional[type] = None) -> Optional
     return _event_class(type_name) or _rasa_resolve_by_type(type_name, default)
 
 
+Stamp = Tuple[int, Optional[int], Optional[float]]
+
+
+class _Kept(NamedTuple):
+    """A conversation as last saved, and what the database held of its session then."""
+
+    tracker: Any  # DialogueStateTracker
+    stamp: Stamp
+    domain: Any
+
+
+def _kept_trackers(store: tracker_store.SQLTrackerStore) -> "OrderedDict[Text, _Kept]":
+    return store.__dict__.setdefault("_net_kept", OrderedDict())
+
+
+def _stamp(store: tracker_store.SQLTrackerStore, session: Any, sender_id: Text) -> Stamp:
+    """How many events the latest session has in the database, the last one's id and time."""
+    table = store.SQLEvent
+    count, last_id, last_time = store._event_query(session, sender_id, False).order_by(
+        None).with_entities(func.count(table.id), func.max(table.id),
+                            func.max(table.timestamp)).one()
+    return count, last_id, last_time
+
+
+def _still_current(kept: Optional[_Kept], stamp: Stamp, domain: Any) -> bool:
+    """The kept tracker is the stored session: the same rows, no event added since it was
+    saved (a turn that failed before its save), the same domain."""
+    return (kept is not None and kept.stamp == stamp and kept.domain is domain
+            and len(kept.tracker.events) == stamp[0])
+
+
 async def sql_retrieve(self: tracker_store.SQLTrackerStore, sender_id: Text,
                        fetch_events_from_all_sessions: bool) -> Optional[Any]:
-    """Rasa's ``SQLTrackerStore._retrieve``, reading only the events' JSON."""
+    """Rasa's ``SQLTrackerStore._retrieve``, reading only the events' JSON; the latest
+    session comes from the kept trackers while the database still holds just what was saved."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
     with self.session_scope() as session:
+        if not fetch_events_from_all_sessions:
+            kept = _kept_trackers(self).get(sender_id)
+            if _still_current(kept, _stamp(self, session, sender_id), self.domain):
+                _kept_trackers(self).move_to_end(sender_id)
+                return kept.tracker  # type: ignore[union-attr]
         rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=(
             fetch_events_from_all_sessions)).with_entities(self.SQLEvent.data).all()
         events = [json.loads(row.data) for row in rows]
         if self.domain and len(events) > 0:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
+
+
+_rasa_sql_save = tracker_store.SQLTrackerStore.save
+
+
+async def sql_save(self: tracker_store.SQLTrackerStore, tracker: Any) -> None:
+    """Rasa's ``SQLTrackerStore.save``; then the tracker is kept, if it holds exactly the
+    stored session (one loaded before a new session started holds more)."""
+    await _rasa_sql_save(self, tracker)
+    kept = _kept_trackers(self)
+    kept.pop(tracker.sender_id, None)
+    with self.session_scope() as session:
+        stamp = _stamp(self, session, tracker.sender_id)
+    if len(tracker.events) == stamp[0]:
+        kept[tracker.sender_id] = _Kept(tracker, stamp, self.domain)
+        while len(kept) > _cache_size:
+            kept.popitem(last=False)
+
+
+class _StatesSoFar:
+    """The states of a tracker's history up to its last applied event, and the replayed
+    tracker they came from, kept on the tracker so that its next turn continues from them."""
+
+    def __init__(self, domain: Domain, omit_unset_slots: bool, tracker: Any) -> None:
+        self.domain, self.omit_unset_slots = domain, omit_unset_slots
+        self.replayed = tracker.init_copy()
+        self.events: List[Event] = []
+        self.states: List[Dict[Text, Any]] = []  # one for the tracker before each action
+
+    def continues(self, domain: Domain, omit_unset_slots: bool, applied: List[Event]) -> bool:
+        """The applied events begin with the very events replayed so far."""
+        return (domain is self.domain and omit_unset_slots == self.omit_unset_slots
+                and len(applied) >= len(self.events)
+                and all(old is new for old, new in zip(self.events, applied)))
+
+    def replay(self, events: List[Event]) -> None:
+        for event in events:
+            if isinstance(event, ActionExecuted):
+                self.states.append(self.domain.get_active_state(
+                    self.replayed, omit_unset_slots=self.omit_unset_slots))
+            self.replayed.update(event)
+            self.events.append(event)
+
+
+_rasa_states_for_tracker_history = Domain.states_for_tracker_history
+
+
+def states_for_tracker_history(self: Domain, tracker: Any, omit_unset_slots: bool = False,
+                               ignore_rule_only_turns: bool = False,
+                               rule_only_data: Optional[Dict[Text, Any]] = None) -> List[Any]:
+    """Rasa's ``Domain.states_for_tracker_history`` (the states RulePolicy matches its rules
+    against), continued from the states of the tracker's earlier turns instead of replaying
+    the whole conversation; the last state is always made anew (callers change it). Turns
+    hidden for machine-learnt policies are Rasa's own code's work."""
+    if ignore_rule_only_turns:
+        return _rasa_states_for_tracker_history(self, tracker, omit_unset_slots,
+                                                ignore_rule_only_turns, rule_only_data)
+    applied = tracker.applied_events()
+    so_far = tracker.__dict__.get("_net_states")
+    if so_far is None or not so_far.continues(self, omit_unset_slots, applied):
+        so_far = _StatesSoFar(self, omit_unset_slots, tracker)
+        tracker.__dict__["_net_states"] = so_far
+    so_far.replay(applied[len(so_far.events):])
+    return [*so_far.states, self.get_active_state(so_far.replayed,
+                                                  omit_unset_slots=omit_unset_slots)]
 
 
 _rasa_engine_kwargs = tracker_store.create_engine_kwargs
@@ -195,14 +309,17 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
 
 def install() -> None:
     """Replace the methods and set the SQLite connection settings (once per process)."""
-    global _installed
+    global _installed, _cache_size
     if _installed or os.environ.get(SWITCH_VARIABLE) == "0":
         return
     tracker_synchronous(os.environ)  # a bad value stops the server here, naming the variable
+    _cache_size = tracker_cache_size(os.environ)
     RemoteAction._validate_action_result = validate_action_result
     EndpointConfig.request = request
     tracker_store.create_engine_kwargs = engine_kwargs
     Event.resolve_by_type = staticmethod(resolve_by_type)
     tracker_store.SQLTrackerStore._retrieve = sql_retrieve
+    tracker_store.SQLTrackerStore.save = sql_save
+    Domain.states_for_tracker_history = states_for_tracker_history
     event.listen(Engine, "connect", _sqlite_settings)
     _installed = True
