@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 from jsonschema import ValidationError
@@ -15,6 +15,7 @@ from rasa.shared.core.events import (ActionExecuted, ActiveLoop, Event, Restarte
                                      SlotSet, UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.tensorflow.models import RasaModel
 from sqlalchemy.pool import NullPool, QueuePool
 
 from net_assistant.content.loading import PROJECT_DIR
@@ -249,3 +250,34 @@ def test_states_asked_again_only_after_a_message_was_taken_back_are_rasas() -> N
     tracker.update_with_events(CONVERSATION[taken_back:taken_back + 5], domain)
     assert (speedups.states_for_tracker_history(domain, tracker)
             == speedups._rasa_states_for_tracker_history(domain, tracker))
+
+
+MESSAGES = ["what is prrt", "My dad starts lanreotide next week, how is it given?",
+            "should I stop my octreotide?", "is there a support group in France?", "hello",
+            "Mein Vater hat einen NET", "can they just cut it out?", "🙂"]
+
+
+def _parses(model: Path) -> List[Dict[str, Any]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+
+    async def parse_all() -> List[Dict[str, Any]]:
+        return [await agent.parse_message(text) for text in MESSAGES]
+    return [{"intent": parsed["intent"]["name"], "entities": parsed["entities"],
+             "ranking": [(entry["name"], round(entry["confidence"], 5))
+                         for entry in parsed["intent_ranking"]]}
+            for parsed in asyncio.run(parse_all())]
+
+
+def test_the_model_loaded_without_a_training_step_predicts_as_with_rasas_load(
+        trained_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rasas = _parses(trained_model)
+    loaded = []
+
+    def load(cls: type, *args: Any, **kwargs: Any) -> Any:
+        loaded.append(cls.__name__)
+        return speedups.load_for_prediction(cls, *args, **kwargs)
+    monkeypatch.setattr(RasaModel, "load", classmethod(load))
+    assert _parses(trained_model) == rasas
+    assert loaded == ["DIET"]
