@@ -270,6 +270,7 @@ def _parses(model: Path) -> List[Dict[str, Any]]:
             for parsed in asyncio.run(parse_all())]
 
 
+@pytest.mark.slow
 def test_the_model_loaded_without_a_training_step_predicts_as_with_rasas_load(
         trained_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rasas = _parses(trained_model)
