@@ -7,8 +7,10 @@ start (Rasa process start to the first answer), drives them from a separate proc
 over REST and Socket.IO, holds one conversation of 100 turns (latency against conversation
 length), and reads each server's peak memory. Training times and held-out accuracy come from the
 models' sidecars (measured when the model was trained or first evaluated; ``--retrain`` measures
-training again). ``--without-speedups`` adds ours with NET_SPEEDUPS=0 (Rasa's own code paths: what
-net_assistant.rasa_adapters.speedups changes). ``--workers 2`` adds ours with that many Sanic
+training again). ``--without-speedups`` adds ours and the default with NET_SPEEDUPS=0 (Rasa's own
+code paths: what net_assistant.rasa_adapters.speedups changes; the speedups serve any
+configuration, so "default-without-speedups" is Rasa's default configuration as plain Rasa serves
+it). ``--workers 2`` adds ours with that many Sanic
 workers (Redis lock store, started here). Figures are printed as a table, with ours as ratios to the
 others, and kept in build/bench/results.json; ``--plots DIR`` writes the plots. Figures depend on
 the machine and on what else runs on it: the load average is printed with them.
@@ -36,6 +38,8 @@ from net_assistant.servers import RASA, Assistant, free_port
 SYSTEMS = ("floor", "default", "ours")
 SATURATED = 10  # users sending again as soon as answered: the server's throughput
 RESULTS = systems.BENCH_DIR / "results.json"
+WITHOUT_SPEEDUPS = "-without-speedups"  # the same model on Rasa's own code paths (NET_SPEEDUPS=0)
+PLAIN_DEFAULT = "default" + WITHOUT_SPEEDUPS
 
 
 @dataclass(frozen=True)
@@ -210,12 +214,13 @@ def rows(results: Dict[str, Measured]) -> List[List[str]]:
     """The figures table: one row per figure, one column per system, then ours as ratios."""
     ours = results.get("ours")
     names = list(results)
-    table = [["figure", *names, "ours/default", "ours/floor"]]
+    others = [name for name in ("default", "floor", PLAIN_DEFAULT) if name in results]
+    table = [["figure", *names, *(f"ours/{other}" for other in others)]]
 
     def add(label: str, get: Any, digits: int = 0, unit: str = "", ratios: bool = True) -> None:
         values = [get(results[n]) for n in names]
         line = [label, *(_fmt(v, digits, unit) for v in values)]
-        for other in ("default", "floor"):
+        for other in others:
             shown = ratio(get(ours), get(results[other])) if (
                 ratios and ours and other in results) else None
             line.append(_fmt(shown, 2, "×"))
@@ -302,7 +307,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--workers", type=int, default=0,
                         help="also measure ours with this many Sanic workers (Redis lock store)")
     parser.add_argument("--without-speedups", action="store_true",
-                        help="also measure ours with NET_SPEEDUPS=0 (Rasa's own code paths)")
+                        help="also measure ours and the default with NET_SPEEDUPS=0 "
+                             "(Rasa's own code paths)")
     parser.add_argument("--retrain", action="store_true", help="measure training again")
     parser.add_argument("--plots", type=Path, help="write the plots into this folder")
     parser.add_argument("--users", type=int, nargs="+", help="load levels instead of 1 10 50")
@@ -334,10 +340,11 @@ def main(argv: Optional[List[str]] = None) -> None:
                     _evaluate(models[name])
         for name in args.systems:
             results[name] = measure(name, models[name], plan, workdir, log)
-        if args.without_speedups and "ours" in models:
-            results["ours-without-speedups"] = measure(
-                "ours-without-speedups", models["ours"], plan, workdir, log,
-                extra={"NET_SPEEDUPS": "0"})
+        for name in ("ours", "default"):
+            if args.without_speedups and name in models:
+                results[f"{name}{WITHOUT_SPEEDUPS}"] = measure(
+                    f"{name}{WITHOUT_SPEEDUPS}", models[name], plan, workdir, log,
+                    extra={"NET_SPEEDUPS": "0"})
         if args.workers > 1 and "ours" in models:
             try:
                 workers = _workers(models["ours"], args.workers, plan, workdir, log)

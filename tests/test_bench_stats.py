@@ -66,3 +66,15 @@ def test_the_figures_table_shows_ours_as_ratios_to_the_default_and_the_floor() -
     assert lines["messages/s at 10 users"][4:] == ["3.00×", "0.60×"]
     assert lines["errors at 10 users"][4:] == ["n/a", "n/a"]  # counts get no ratio
     assert markdown(table).splitlines()[1] == "|" + " --- |" * 6
+
+
+def test_the_default_on_rasas_own_code_paths_gets_a_ratio_of_its_own() -> None:
+    from net_assistant.benchmark import Measured, rows
+
+    table = rows({"default": Measured("default", levels={10: {"per_second": 20}}),
+                  "ours": Measured("ours", levels={10: {"per_second": 60}}),
+                  "default-without-speedups": Measured("default-without-speedups",
+                                                       levels={10: {"per_second": 10}})})
+    header, lines = table[0], {row[0]: row for row in table[1:]}
+    assert header[-2:] == ["ours/default", "ours/default-without-speedups"]
+    assert lines["messages/s at 10 users"][-2:] == ["3.00×", "6.00×"]

@@ -10,7 +10,8 @@ matplotlib.use("Agg")  # no display: files only
 import matplotlib.pyplot as plt  # noqa: E402
 
 COLOURS = {"ours": "#005a70", "default": "#c0504d", "floor": "#7f7f7f",
-           "ours-without-speedups": "#e69f00", "ours-2-workers": "#8e44ad"}
+           "ours-without-speedups": "#e69f00", "default-without-speedups": "#e8a3a1",
+           "ours-2-workers": "#8e44ad"}
 
 
 def _colour(name: str) -> str:
