@@ -46,3 +46,14 @@ def test_the_lookup_lemmatizer_gives_lemmas(nlp):
 def test_the_built_pipeline_on_disk_loads_with_the_same_patterns(nlp):
     assert PIPELINE_DIR.exists(), "run `make setup` first"
     assert len(load_pipeline().get_pipe("entity_ruler")) == len(nlp.get_pipe("entity_ruler"))
+
+
+@pytest.mark.parametrize("text, treatment", [
+    ("zapping liver tumours, how does that work?", "liver_directed_therapy"),
+    ("Is cutting it out always possible?", "surgery"),
+    ("are there medicines just for symptoms like that?", "symptom_medications"),
+    ("what's on the horizon for neuroendocrine treatment?", "treatments_under_development"),
+    ("are there non-surgical treatments for NETs?", "treatment_options"),
+])
+def test_lay_words_for_a_treatment_name_it(nlp, text, treatment):
+    assert treatment in [ent_id for _, label, ent_id in entities(nlp, text) if label == "treatment"]
