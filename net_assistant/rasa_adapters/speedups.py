@@ -259,12 +259,12 @@ class _StatesSoFar:
                 and all(old is new for old, new in zip(self.events, applied)))
 
     def replay(self, events: List[Event]) -> None:
-        for event in events:
-            if isinstance(event, ActionExecuted):
+        for applied in events:
+            if isinstance(applied, ActionExecuted):
                 self.states.append(self.domain.get_active_state(
                     self.replayed, omit_unset_slots=self.omit_unset_slots))
-            self.replayed.update(event)
-            self.events.append(event)
+            self.replayed.update(applied)
+            self.events.append(applied)
 
 
 _rasa_states_for_tracker_history = Domain.states_for_tracker_history
@@ -290,7 +290,7 @@ def states_for_tracker_history(self: Domain, tracker: Any, omit_unset_slots: boo
                                                   omit_unset_slots=omit_unset_slots)]
 
 
-_rasa_model_load = RasaModel.load.__func__  # type: ignore[attr-defined]
+_rasa_model_load = RasaModel.load.__func__
 
 
 def load_for_prediction(cls: type, model_file_name: Text, model_data_example: Any,

@@ -88,7 +88,8 @@ does did has have may might
 def _sentences(doc: Doc, start: int = 0) -> List[Tuple[int, int]]:
     """The token ranges of the sentences from token ``start``, each with its closing marks
     ("really??" is one sentence, not a sentence and a lone "?")."""
-    ranges, begin = [], start
+    ranges: List[Tuple[int, int]] = []
+    begin = start
     for token in doc[start:]:
         if token.text in SENTENCE_ENDS:
             if ranges and begin == token.i and ranges[-1][1] == begin:
