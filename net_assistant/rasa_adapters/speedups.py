@@ -41,6 +41,12 @@ Found by profiling the Rasa server under load (docs/benchmarks.md, "Profile"):
   worker, ``make retention`` — is read from the database again, and so is one whose turn
   failed before its save.
 
+- RulePolicy matches its rules against the states of the whole conversation, which Rasa makes
+  by replaying every event into a fresh tracker, several times a turn. Here the states of the
+  earlier turns are kept on the tracker (and so, with the kept trackers, from turn to turn) and
+  only the new events are replayed, while the applied events begin with the very events
+  replayed before; the last state is made anew every time, since callers change it.
+
 - Loading DIET runs one training step on an example before it reads the weights, to make
   them: half of the model's load time and 165 MB of the server's memory (the optimizer's state
   and the traced training graph). Here the weights are read first and restored as the first
@@ -57,8 +63,8 @@ import json
 import os
 import sqlite3
 import ssl
-from pathlib import Path
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 
 import aiohttp
