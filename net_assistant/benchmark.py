@@ -221,8 +221,7 @@ def rows(results: Dict[str, Measured]) -> List[List[str]]:
         values = [get(results[n]) for n in names]
         line = [label, *(_fmt(v, digits, unit) for v in values)]
         for other in others:
-            shown = ratio(get(ours), get(results[other])) if (
-                ratios and ours and other in results) else None
+            shown = ratio(get(ours), get(results[other])) if ratios and ours else None
             line.append(_fmt(shown, 2, "×"))
         table.append(line)
 

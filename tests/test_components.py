@@ -93,6 +93,18 @@ def names(message: Message) -> List[str]:
     return [entry["name"] for entry in message.get(INTENT_RANKING_KEY)]
 
 
+def with_treatments(message: Message, *terms: str) -> Message:
+    """The treatment entities the entity ruler would find for ``terms`` (each once, in order)."""
+    text, entities, start = message.get(TEXT), [], 0
+    for term in terms:
+        start = text.index(term, start)
+        entities.append({"entity": "treatment", "value": term, "start": start,
+                         "end": start + len(term)})
+        start += len(term)
+    message.set("entities", entities)
+    return message
+
+
 def test_messages_carry_the_spacy_doc_the_layer_can_reuse(make_message) -> None:
     message = make_message("should i have prrt?", [("ask_prrt", 0.9)])
     doc = message.get(SPACY_DOCS[TEXT])
@@ -183,11 +195,7 @@ def test_the_treatment_named_in_the_question_is_the_topic(layer: SafetyRuleLayer
     message = make_message(
         "My son had his NET removed last year. Is chemo ever given after surgery?",
         [("personal_medical_question", 0.8), ("ask_surgery", 0.1), ("ask_chemotherapy", 0.05)])
-    message.set("entities", [
-        {"entity": "treatment", "value": "removed", "start": 19, "end": 26},
-        {"entity": "treatment", "value": "chemo", "start": 41, "end": 46},
-        {"entity": "treatment", "value": "surgery", "start": 64, "end": 71},
-    ])
+    with_treatments(message, "removed", "chemo", "surgery")
     layer.process([message])
     assert message.get(INTENT)["name"] == "ask_chemotherapy"
 
@@ -229,12 +237,8 @@ def test_a_question_apart_from_context_that_names_a_treatment_is_answered_about_
         layer: SafetyRuleLayer, make_message) -> None:
     """The classifier reads the person ("my mum") as personal; the question names TACE and nobody."""
     text = "my mum's NET has spread to her liver. Why TACE and not surgery?"
-    message = make_message(text, [("personal_medical_question", 0.8),
-                                  ("ask_surgery", 0.15)])
-    message.set("entities", [
-        {"entity": "treatment", "value": "TACE", "start": text.index("TACE"), "end": 46},
-        {"entity": "treatment", "value": "surgery", "start": text.index("surgery"), "end": 63},
-    ])
+    message = with_treatments(make_message(text, [("personal_medical_question", 0.8),
+                                                  ("ask_surgery", 0.15)]), "TACE", "surgery")
     layer.process([message])
     assert message.get(INTENT)["name"] == "ask_liver_directed_therapy"
     assert message.get(PERSONAL_CONTEXT_KEY) is True
@@ -244,11 +248,8 @@ def test_a_question_apart_from_context_that_names_a_treatment_is_answered_about_
 def test_a_treatment_named_only_in_the_context_does_not_answer_a_personal_question(
         layer: SafetyRuleLayer, make_message) -> None:
     text = "my mum had TACE for her liver. What happens next?"
-    message = make_message(text, [("personal_medical_question", 0.8),
-                                  ("ask_liver_directed_therapy", 0.15)])
-    message.set("entities", [
-        {"entity": "treatment", "value": "TACE", "start": text.index("TACE"), "end": 15},
-    ])
+    message = with_treatments(make_message(text, [("personal_medical_question", 0.8),
+                                                  ("ask_liver_directed_therapy", 0.15)]), "TACE")
     layer.process([message])
     assert message.get(INTENT)["name"] == PERSONAL_INTENT
 

@@ -204,10 +204,10 @@ def _stamp(store: tracker_store.SQLTrackerStore, session: Any, sender_id: Text) 
     return count, last_id, last_time
 
 
-def _still_current(kept: Optional[_Kept], stamp: Stamp, domain: Any) -> bool:
+def _still_current(kept: _Kept, stamp: Stamp, domain: Any) -> bool:
     """The kept tracker is the stored session: the same rows, no event added since it was
     saved (a turn that failed before its save), the same domain."""
-    return (kept is not None and kept.stamp == stamp and kept.domain is domain
+    return (kept.stamp == stamp and kept.domain is domain
             and len(kept.tracker.events) == stamp[0])
 
 
@@ -218,11 +218,12 @@ async def sql_retrieve(self: tracker_store.SQLTrackerStore, sender_id: Text,
     from rasa.shared.core.trackers import DialogueStateTracker
 
     with self.session_scope() as session:
-        if not fetch_events_from_all_sessions:
-            kept = _kept_trackers(self).get(sender_id)
-            if _still_current(kept, _stamp(self, session, sender_id), self.domain):
-                _kept_trackers(self).move_to_end(sender_id)
-                return kept.tracker  # type: ignore[union-attr]
+        kept_trackers = _kept_trackers(self)
+        kept = None if fetch_events_from_all_sessions else kept_trackers.get(sender_id)
+        if kept is not None and _still_current(kept, _stamp(self, session, sender_id),
+                                               self.domain):
+            kept_trackers.move_to_end(sender_id)
+            return kept.tracker
         rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=(
             fetch_events_from_all_sessions)).with_entities(self.SQLEvent.data).all()
         events = [json.loads(row.data) for row in rows]
