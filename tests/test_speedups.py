@@ -9,12 +9,14 @@ from typing import Any, Dict, List
 
 import pytest
 from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, ActiveLoop, Event, Restarted, SessionStarted,
-                                     SlotSet, UserUttered, UserUtteranceReverted)
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Event, Restarted,
+                                     SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
 from sqlalchemy.pool import NullPool, QueuePool
 
@@ -282,3 +284,37 @@ def test_the_model_loaded_without_a_training_step_predicts_as_with_rasas_load(
     monkeypatch.setattr(RasaModel, "load", classmethod(load))
     assert _parses(trained_model) == rasas
     assert loaded == ["DIET"]
+
+
+def _action_call(tracker: DialogueStateTracker, domain: Domain) -> Dict[str, Dict[str, Any]]:
+    """The request to the action server, as Rasa makes it and as we do."""
+    action = RemoteAction("action_answer", EndpointConfig("http://localhost:5055/webhook"))
+    return {"rasa": speedups._rasa_action_call_format(action, tracker, domain),
+            "ours": speedups.action_call_format(action, tracker, domain)}
+
+
+def _long_conversation(turns: int, domain: Domain) -> DialogueStateTracker:
+    events: List[Event] = [*START, ActionExecuted("action_listen")]
+    for turn in range(turns):
+        events += [_user(f"question {turn}", "ask_prrt"), ActionExecuted("action_answer"),
+                   SlotSet("topic", "prrt"), BotUttered(f"answer {turn}"),
+                   ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("anna", events, domain.slots)
+
+
+def test_a_short_conversation_goes_to_the_action_server_as_rasa_sends_it() -> None:
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    call = _action_call(_long_conversation(speedups.ACTION_HISTORY_TURNS - 1, domain), domain)
+    assert call["ours"] == call["rasa"]
+
+
+def test_a_long_conversation_goes_with_the_events_of_its_latest_turns() -> None:
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    call = _action_call(_long_conversation(40, domain), domain)
+    ours, rasas = call["ours"]["tracker"], call["rasa"]["tracker"]
+    turns = speedups.ACTION_HISTORY_TURNS
+    assert [e.get("text") for e in ours["events"] if e["event"] == "user"] == [
+        f"question {turn}" for turn in range(40 - turns, 40)]
+    assert ours["events"] == rasas["events"][-len(ours["events"]):]
+    assert {**ours, "events": None} == {**rasas, "events": None}
+    assert {**call["ours"], "tracker": None} == {**call["rasa"], "tracker": None}
