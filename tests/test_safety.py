@@ -145,6 +145,10 @@ def test_empty_messages_never_fire(rules: SafetyRules, text: str) -> None:
     ("120mg", "120 mg"),
     ("my Ki67 and ki 67", "my ki-67 and ki-67"),
     ("I wanna die", "i want to die"),
+    ("r there tablets for the runs that NET ppl use? pls", "are there tablets for the runs that "
+     "net people use? please"),
+    ("can u tell me, r u a person? coz im lost", "can you tell me, are you a person? because "
+     "i am lost"),
 ])
 def test_normalise_text(raw: str, normalised: str) -> None:
     assert normalise_text(raw) == normalised

@@ -50,6 +50,12 @@ _REWRITES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
         (r"\bwanna\b", "want to"),
         (r"\bgonna\b", "going to"),
         (r"\bgotta\b", "got to"),
+        # Texting: "r there tablets for it", "can u tell me", "ppl on lanreotide", "pls".
+        (r"\br (there|they|these|those|you|u|we|the|any|all|people|ppl)\b", r"are \1"),
+        (r"\bu\b", "you"),
+        (r"\bppl\b", "people"),
+        (r"\b(?:pls|plz|plez)\b", "please"),
+        (r"\b(?:coz|cuz|cos)\b", "because"),
         (r"\bki[\s-]?67\b", "ki-67"),
         # "net" that is not a tumour: fishing nets, net curtains, net pay, .NET. Joined into one
         # word, so no rule reads it as "NET".
@@ -70,8 +76,8 @@ _REWRITES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
 def normalise_text(text: str) -> str:
     """Lower-case ``text`` and iron out what patients type, so one pattern covers all variants.
 
-    Curly apostrophes, "cant"/"cannot"/"can't", "im"/"I'm", "wanna", "39°C", "120mg", "Ki67"
-    and stray spaces all reach the matcher in one spelling.
+    Curly apostrophes, "cant"/"cannot"/"can't", "im"/"I'm", "wanna", texting ("r u", "ppl",
+    "pls"), "39°C", "120mg", "Ki67" and stray spaces all reach the matcher in one spelling.
     """
     text = unicodedata.normalize("NFKC", _DEGREE_SIGNS.sub("\u00b0", text))
     text = _QUOTES.sub('"', _APOSTROPHES.sub("'", text)).lower()
