@@ -78,13 +78,13 @@ from typing import Any, Dict, List, NamedTuple, Optional, Text, Tuple
 import aiohttp
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+import rasa
 import rasa.core.tracker_store as tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
-import rasa
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.exceptions import FileNotFoundException
 from rasa.utils.tensorflow.models import RasaModel
