@@ -12,8 +12,11 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Event, Restarted,
-                                     SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, BotUttered, Event,
+                                     Restarted, SessionStarted, SlotSet, UserUttered,
+                                     UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
@@ -252,6 +255,46 @@ def test_states_asked_again_only_after_a_message_was_taken_back_are_rasas() -> N
     tracker.update_with_events(CONVERSATION[taken_back:taken_back + 5], domain)
     assert (speedups.states_for_tracker_history(domain, tracker)
             == speedups._rasa_states_for_tracker_history(domain, tracker))
+
+
+# Events that change what is applied: forms starting and ending, actions and messages taken
+# back, restarts and new sessions, among plain turns.
+_FOLDED_EVENTS = st.lists(st.one_of(
+    st.sampled_from(["action_listen", "action_answer", "country_form", "feedback_form"]).map(
+        ActionExecuted),
+    st.sampled_from([None, "country_form", "feedback_form"]).map(ActiveLoop),
+    st.sampled_from(["greet", "ask_prrt", "inform"]).map(lambda intent: _user(intent, intent)),
+    st.sampled_from([UserUtteranceReverted, ActionReverted, Restarted, SessionStarted]).map(
+        lambda event_class: event_class()),
+    st.just(SlotSet("topic", "prrt")),
+), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FOLDED_EVENTS)
+def test_the_applied_events_of_a_growing_conversation_are_rasas(events: List[Event]) -> None:
+    """Asked after every event, as a turn asks, on the same tracker."""
+    tracker = DialogueStateTracker("anna", [])
+    for added in events:
+        tracker.events.append(added)
+        for _ in range(2):  # a second asking continues from the kept fold
+            ours = speedups.applied_events(tracker)
+            assert ours == speedups._rasa_applied_events(tracker)
+            assert all(mine is theirs for mine, theirs in
+                       zip(ours, speedups._rasa_applied_events(tracker)))
+            ours.clear()  # callers may change the list they get; the next asking must not see it
+
+
+def test_the_applied_events_of_a_copied_or_rebuilt_tracker_are_rasas() -> None:
+    tracker = DialogueStateTracker.from_events("anna", CONVERSATION, [])
+    speedups.applied_events(tracker)
+    earlier = tracker.travel_back_in_time(CONVERSATION[12].timestamp)
+    assert speedups.applied_events(earlier) == speedups._rasa_applied_events(earlier)
+    other_turns = [_user("hi", "greet"), ActionExecuted("utter_greet")] * len(CONVERSATION)
+    for other_events in (CONVERSATION[:20], other_turns):  # fewer; more, not the same
+        tracker.events.clear()
+        tracker.events.extend(other_events)
+        assert speedups.applied_events(tracker) == speedups._rasa_applied_events(tracker)
 
 
 MESSAGES = ["what is prrt", "My dad starts lanreotide next week, how is it given?",
