@@ -21,6 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
+import sqlalchemy
 from sqlalchemy.pool import NullPool, QueuePool
 
 from net_assistant.content.loading import PROJECT_DIR
@@ -147,6 +148,20 @@ def test_a_saved_conversation_is_handed_back_without_reading_it_again(
     asyncio.run(speedups.sql_save(store, tracker))
     again = _retrieved(store)
     assert again is tracker and list(again.events) == list(_rasas(store).events)
+
+
+def test_a_kept_conversation_is_saved_without_counting_its_stored_events(
+        store: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", speedups.sql_additional_events)
+    statements: List[str] = []
+    sqlalchemy.event.listen(store.engine, "before_cursor_execute",
+                            lambda *args: statements.append(args[2].lower()))
+    tracker = _saved(store, *START)
+    tracker.update(UserUttered("hi", {"name": "greet"}, timestamp=3))
+    statements.clear()
+    asyncio.run(speedups.sql_save(store, tracker))
+    assert sum("count(" in statement for statement in statements) == 1  # the kept tracker's stamp
+    assert list(_rasas(store).events) == list(tracker.events)
 
 
 def test_a_turn_that_failed_before_its_save_is_not_handed_back(store: SQLTrackerStore) -> None:

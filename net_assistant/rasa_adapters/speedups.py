@@ -39,7 +39,8 @@ Found by profiling the Rasa server under load (docs/benchmarks.md, "Profile"):
   database holds just what was saved: the same number of events in its session, the same last
   id and time (one query). A conversation changed or deleted by anything else — another
   worker, ``make retention`` — is read from the database again, and so is one whose turn
-  failed before its save.
+  failed before its save. Saving a kept tracker adds its events after the ones it was checked
+  against, without Rasa's count of them.
 
 - RulePolicy matches its rules against the states of the whole conversation, which Rasa makes
   by replaying every event into a fresh tracker, several times a turn. Here the states of the
@@ -79,7 +80,7 @@ import sqlite3
 import ssl
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Dict, List, NamedTuple, Optional, Set, Text, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Set, Text, Tuple
 
 import aiohttp
 from jsonschema.exceptions import best_match
@@ -282,6 +283,20 @@ async def sql_retrieve(self: tracker_store.SQLTrackerStore, sender_id: Text,
         return None
 
 
+_rasa_additional_events = tracker_store.SQLTrackerStore._additional_events
+
+
+def sql_additional_events(self: tracker_store.SQLTrackerStore, session: Any,
+                          tracker: Any) -> Iterator[Event]:
+    """Rasa's ``SQLTrackerStore._additional_events`` (the events a save adds) without counting
+    the stored ones again for a kept tracker: the database holds the events it held when the
+    tracker was last checked, since the conversation's lock keeps other writers out of a turn."""
+    kept = _kept_trackers(self).get(tracker.sender_id)
+    if kept is None or kept.tracker is not tracker:
+        return _rasa_additional_events(self, session, tracker)
+    return itertools.islice(tracker.events, kept.stamp[0], None)
+
+
 _rasa_sql_save = tracker_store.SQLTrackerStore.save
 
 
@@ -460,6 +475,7 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
     tracker_store.SQLTrackerStore._retrieve = sql_retrieve
     tracker_store.SQLTrackerStore.save = sql_save
+    tracker_store.SQLTrackerStore._additional_events = sql_additional_events
     Domain.states_for_tracker_history = states_for_tracker_history
     DialogueStateTracker.applied_events = applied_events
     RasaModel.load = classmethod(load_for_prediction)
