@@ -129,6 +129,7 @@ class SafetyRulesFile(Schema):
     personal_request: Optional[PatternSectionEntry] = None
     person_reference: Optional[PatternSectionEntry] = None
     asking_phrase: Optional[PatternSectionEntry] = None
+    care_team_said: Optional[PatternSectionEntry] = None
     not_treatment: Optional[PatternSectionEntry] = None
     treatment_word: Optional[PatternSectionEntry] = None
     rules: pydantic.conlist(RuleEntry, min_items=1)  # type: ignore[valid-type]

@@ -26,7 +26,7 @@ from net_assistant.limits import bound_text
 from net_assistant.nlp import load_pipeline
 from net_assistant.safety.normalising import normalise_text
 from net_assistant.safety.rules import (
-    ASKING_PHRASE, CATEGORIES, EMERGENCY, GENERAL_QUESTION, HAND_OFF, MEDICAL_CONTEXT,
+    ASKING_PHRASE, CARE_TEAM_SAID, CATEGORIES, EMERGENCY, GENERAL_QUESTION, HAND_OFF, MEDICAL_CONTEXT,
     MEDICAL_LOOKALIKE, NOT_TREATMENT, PERSON_REFERENCE, PERSONAL, PERSONAL_CONTEXT,
     PERSONAL_REQUEST, SAFETY_RULES_FILE, TREATMENT_WORD, MedicalContext, PatternSection,
     SafetyRule, TokenPattern, parse_safety_rules,
@@ -324,9 +324,20 @@ class SafetyRules:
                 kept = [span for span in kept if self._stands_alone(doc, span, rule)]
             if kept:
                 start, end = min(kept, key=lambda span: (span[0], -span[1]))
+                context_only = rule.context_only or (rule.category == PERSONAL and all(
+                    self._care_team_said(doc, spans, span) for span in kept))
                 found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text,
-                                           (start, end), rule.context_only))
+                                           (start, end), context_only))
         return sorted(found, key=lambda verdict: CATEGORIES.index(verdict.category))
+
+    def _care_team_said(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
+                        match: Tuple[int, int]) -> bool:
+        """The match reports what the care team said (care_team_said earlier in its sentence),
+        in a sentence that states rather than asks."""
+        sentence = next(s for s in _sentences(doc) if s[0] <= match[0] < s[1])
+        return not _asks(doc, sentence) and any(
+            sentence[0] <= start < match[0]
+            for start, _end in self._section_spans(spans, CARE_TEAM_SAID))
 
     def _stands_alone(self, doc: Doc, span: Tuple[int, int], rule: SafetyRule) -> bool:
         """Whether the message says nothing beyond the match and words allowed alone.

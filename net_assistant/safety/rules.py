@@ -40,10 +40,11 @@ PERSONAL_REQUEST = "personal_request"
 MEDICAL_LOOKALIKE = "medical_lookalike"
 PERSON_REFERENCE = "person_reference"
 ASKING_PHRASE = "asking_phrase"
+CARE_TEAM_SAID = "care_team_said"
 NOT_TREATMENT = "not_treatment"
 TREATMENT_WORD = "treatment_word"
 SECTIONS = (PERSONAL_CONTEXT, GENERAL_QUESTION, PERSONAL_REQUEST, MEDICAL_LOOKALIKE,
-            PERSON_REFERENCE, ASKING_PHRASE, NOT_TREATMENT, TREATMENT_WORD)
+            PERSON_REFERENCE, ASKING_PHRASE, CARE_TEAM_SAID, NOT_TREATMENT, TREATMENT_WORD)
 
 TokenPattern = List[Dict[str, Any]]
 WordLists = Mapping[str, List[str]]
