@@ -149,6 +149,7 @@ def test_empty_messages_never_fire(rules: SafetyRules, text: str) -> None:
      "net people use? please"),
     ("can u tell me, r u a person? coz im lost", "can you tell me, are you a person? because "
      "i am lost"),
+    ("wat are these symptom meds for", "what are these symptom meds for"),
 ])
 def test_normalise_text(raw: str, normalised: str) -> None:
     assert normalise_text(raw) == normalised

@@ -50,12 +50,13 @@ _REWRITES: Tuple[Tuple[re.Pattern, str], ...] = tuple(
         (r"\bwanna\b", "want to"),
         (r"\bgonna\b", "going to"),
         (r"\bgotta\b", "got to"),
-        # Texting: "r there tablets for it", "can u tell me", "ppl on lanreotide", "pls".
+        # Texting: "r there tablets for it", "can u tell me", "ppl on lanreotide", "pls", "wat".
         (r"\br (there|they|these|those|you|u|we|the|any|all|people|ppl)\b", r"are \1"),
         (r"\bu\b", "you"),
         (r"\bppl\b", "people"),
         (r"\b(?:pls|plz|plez)\b", "please"),
         (r"\b(?:coz|cuz|cos)\b", "because"),
+        (r"\b(?:wat|wot|wht)\b", "what"),
         (r"\bki[\s-]?67\b", "ki-67"),
         # "net" that is not a tumour: fishing nets, net curtains, net pay, .NET. Joined into one
         # word, so no rule reads it as "NET".
