@@ -47,6 +47,7 @@ def question_from(tracker: Tracker) -> Question:
         message.get("entities") or [],
         tracker.get_slot(TOPIC_SLOT),
         tracker.get_slot(ASPECT_SLOT),
+        question_words(message),
     )
 
 

@@ -112,6 +112,15 @@ def test_a_misleading_question_word_does_not_close_the_gate(answerer: Answerer) 
     assert answer.passage_ids[0] == "ssa-injections"
 
 
+def test_the_story_around_the_question_weighs_less_than_the_question(answerer: Answerer) -> None:
+    """The story's words ("brain", "spread") would pick the passage on brain metastases."""
+    story = "I start radiotherapy next week for a NET that has spread to my brain. "
+    answer = ask(answerer, "radiation_therapy",
+                 story + "How many sessions does it take and what happens at each one?")
+    assert "radiation-external-beam" in answer.passage_ids
+    assert ask(answerer, "radiation_therapy", story).passage_ids[0] != "radiation-external-beam"
+
+
 def test_a_topic_without_a_passage_for_the_aspect_still_answers(answerer: Answerer) -> None:
     answer = ask(answerer, "somatostatin_analogues", "when is lanreotide used?", "when_used")
     assert answer.passage_ids and answer.not_covered is None

@@ -65,3 +65,20 @@ def test_a_new_question_does_not_inherit_the_previous_aspect():
     question = resolve_question(load_terminology(), "ask_prrt", [entity("treatment", "PRRT")],
                                 "chemotherapy", "how_given")
     assert question.aspect is None
+
+
+def test_the_story_around_the_question_asks_no_aspect():
+    text = "They want to start me on octreotide when the scans are back. What is it?"
+    when = {"entity": "aspect", "value": "when", "start": text.index("when")}
+    what = {"entity": "aspect", "value": "what is", "start": text.index("What is")}
+    question = resolve_question(load_terminology(), "ask_somatostatin_analogues", [when, what],
+                                text=text)
+    assert question.aspects == ("what_is",)
+
+
+def test_a_message_that_only_asks_keeps_every_aspect():
+    text = "when is it used and what is it?"
+    found = [{"entity": "aspect", "value": "when", "start": 0},
+             {"entity": "aspect", "value": "what is", "start": text.index("what is")}]
+    question = resolve_question(load_terminology(), "ask_prrt", found, text=text)
+    assert set(question.aspects) == {"when_used", "what_is"}

@@ -3,8 +3,9 @@
 The aspect a question seems to ask about ("when", "how often") is a *prior*, not a gate: "when
 you first go on octreotide, is it several jabs a day?" says "when" but is answered by the
 passage about injections. Every passage and patient quote of the topic is scored against the
-message — shared informative words (weighted by rarity), the passage's focus phrases, and the
-asked aspects as a prior — and the best are quoted, whole. An aspect the sources do not
+message — shared informative words (weighted by rarity, and less for the words of the story
+around the question), the passage's focus phrases, and the asked aspects as a prior — and the
+best are quoted, whole. An aspect the sources do not
 describe (side effects, costs…) is named as not covered, and what the sources *do* say about
 the treatment is given beside it, so nobody meets a dead end.
 """
@@ -24,6 +25,7 @@ from net_assistant.knowledge.sources import (
     load_knowledge,
     words_of,
 )
+from net_assistant.sentences import asking_sentences
 
 # Weights of the score; the shared-words part is between 0 and 1. Chosen on the development set
 # (`make eval ARGS=--development DIR`): the words a question shares with a passage say more
@@ -32,6 +34,10 @@ ASKED_ASPECT_PRIOR = 0.15  # the passage answers the aspect the question asks fi
 OTHER_ASPECT_PRIOR = 0.1  # ... or another aspect the question asks
 GENERAL_PRIOR = 0.0  # a question that asks no aspect: "what it is" passages come first anyway
 FOCUS_BONUS = 0.3  # the question names the passage's sub-topic ("Whipple", "IORT")
+# A word of the story around the question (a sentence that does not ask) counts this much of
+# a word of the question: "my mum has had three scans already. Why so many scans before
+# radiotherapy?" is about scans before radiotherapy.
+STORY_WORD_WEIGHT = 0.3
 # Passages after the best are quoted too while they score at least this share of the best.
 CLOSE_ENOUGH = 0.6
 MAX_PASSAGES = 3
@@ -137,22 +143,32 @@ class Answerer:
     ) -> List[Tuple[float, Candidate]]:
         """Every passage and patient quote of ``topic`` with its score, best first (ties keep
         the editors' order in knowledge.yml)."""
-        words = self._words(message)
+        weights = self._weights(message)
         in_order = tuple(words_of(message))
         candidates: List[Candidate] = [p for p in self.knowledge.passages if p.topic == topic]
         candidates += [q for q in self.knowledge.quotes if topic in q.topics]
         scored = [
-            (self._score(c, words, in_order, aspects), i, c) for i, c in enumerate(candidates)
+            (self._score(c, weights, in_order, aspects), i, c) for i, c in enumerate(candidates)
         ]
         return [(score, c) for score, _, c in sorted(scored, key=lambda s: (-s[0], s[1]))]
 
+    def _weights(self, message: str) -> Dict[str, float]:
+        """Each informative word of the message with its weight: its rarity, less for a word
+        only the story around the question has."""
+        asking = asking_sentences(message)
+        asked = (self._words(" ".join(message[start:end] for start, end in asking))
+                 if asking else None)
+        return {word: self._idf(word) * (1.0 if asked is None or word in asked
+                                         else STORY_WORD_WEIGHT)
+                for word in self._words(message)}
+
     def _score(
-        self, candidate: Candidate, words: FrozenSet[str], in_order: Tuple[str, ...],
+        self, candidate: Candidate, weights: Dict[str, float], in_order: Tuple[str, ...],
         aspects: Sequence[str],
     ) -> float:
         document = self.documents[candidate.id]
-        weight = sum(self._idf(w) for w in words) or 1.0
-        score = sum(self._idf(w) for w in words & document) / weight
+        total = sum(weights.values()) or 1.0
+        score = sum(weight for word, weight in weights.items() if word in document) / total
         if isinstance(candidate, Passage):
             score += self._prior(candidate, aspects)
             if candidate.is_about([in_order]):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from net_assistant.knowledge.terminology import ASPECT_LABEL, TREATMENT_LABEL, Terminology
+from net_assistant.sentences import asking_sentences
 
 # Overview terms ("treatments for NETs") also occur inside questions about one treatment
 # ("future treatments for NETs"), so they never override a specific intent.
@@ -33,22 +34,35 @@ def _entity_values(entities: Iterable[Dict[str, Any]], label: str) -> List[str]:
     return [str(entity.get("value", "")) for entity in entities if entity.get("entity") == label]
 
 
+def _asked_in(entities: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
+    """The entities, less the aspect words of the story around the question ("they want to
+    start me on octreotide *when* the scans are back. What is it?" asks what it is)."""
+    asking = asking_sentences(text)
+    if not asking:
+        return entities
+    return [entity for entity in entities
+            if entity.get("entity") != ASPECT_LABEL
+            or any(start <= int(entity.get("start", start)) < end for start, end in asking)]
+
+
 def resolve_question(
     terminology: Terminology,
     intent: Optional[str],
     entities: Iterable[Dict[str, Any]],
     current_topic: Optional[str] = None,
     current_aspect: Optional[str] = None,
+    text: str = "",
 ) -> Question:
     """The treatment and aspect a message asks about.
 
     Topic: the treatment the intent names, unless the message names other treatments only
     (the entity ruler is precise, the classifier can confuse neighbours); else the treatment
     named in the message; else the one under discussion.
-    Aspects: those the message asks about, most specific first; a follow-up that only names
-    another treatment ("and for PRRT?" after "how is chemo given?") asks the same as before.
+    Aspects: those the message asks about (in its asking sentences, when ``text`` has a story
+    around them), most specific first; a follow-up that only names another treatment ("and for
+    PRRT?" after "how is chemo given?") asks the same as before.
     """
-    entities = list(entities)
+    entities = _asked_in(list(entities), text)
     term_topics = [
         (term.lower(), terminology.treatment_for_term(term))
         for term in _entity_values(entities, TREATMENT_LABEL)

@@ -132,7 +132,8 @@ class FigureCounter:
         intent = turn.likeliest_intent()
         # Only a follow-up is read against the treatment under discussion, as the actions do.
         current = answered.final.get("topic") if answered and intent == FOLLOW_UP else None
-        question = resolve_question(self.terminology, intent, turn.entities(), current)
+        question = resolve_question(self.terminology, intent, turn.entities(), current,
+                                    text=turn.text)
         return question.topic, meta.get("aspect") or question.aspect
 
 

@@ -25,6 +25,7 @@ from net_assistant.content.loading import CONTENT_DIR, ContentError, load_yaml
 from net_assistant.limits import bound_text
 from net_assistant.nlp import load_pipeline
 from net_assistant.safety.normalising import normalise_text
+from net_assistant.sentences import QUESTION_OPENERS
 from net_assistant.safety.rules import (
     ASKING_PHRASE, CARE_TEAM_SAID, CATEGORIES, EMERGENCY, GENERAL_QUESTION, HAND_OFF, MEDICAL_CONTEXT,
     MEDICAL_LOOKALIKE, NOT_TREATMENT, PERSON_REFERENCE, PERSONAL, PERSONAL_CONTEXT,
@@ -78,11 +79,6 @@ class Assessment:
 SENTENCE_ENDS = frozenset(".?!")
 
 
-# A sentence that starts with one of these asks something, whatever its last mark.
-QUESTION_OPENERS = frozenset("""
-what how why when where which who whose is are was were can could will would should shall do
-does did has have may might
-""".split())
 
 
 def _sentences(doc: Doc, start: int = 0) -> List[Tuple[int, int]]:
