@@ -387,3 +387,27 @@ def test_the_question_apart_starts_where_the_last_question_does(rules: SafetyRul
     """Repeated closing marks end one sentence: "??" is not a question of its own."""
     message = "my mum's NET has spread to her liver. Why TACE and not surgery??"
     assert rules.assess(message).question_apart_at == message.index("Why")
+
+
+@pytest.mark.parametrize("message, term", [
+    ("my dad's NET has spread and the doctor mentioned 'zapping the liver'. what does that even "
+     "mean", "zapping the liver"),
+    ("My sister was told she is \u2018under observation\u2019 for her NET. What does that mean?",
+     "under observation"),
+])
+def test_a_quoted_treatment_term_asked_about_is_a_question_about_the_term(
+        rules: SafetyRules, message: str, term: str) -> None:
+    """The question is taken to start at the quoted term, so the term is what is answered."""
+    assessment = rules.assess(message)
+    assert assessment.question_apart_at is not None
+    assert normalise_text(message)[assessment.question_apart_at:].startswith(term)
+
+
+@pytest.mark.parametrize("message", [
+    "my report says 'stable disease', what does that mean?",
+    "the doctor mentioned 'PRRT' for my dad. what does that mean for him?",
+])
+def test_a_quoted_result_or_a_question_about_the_person_stays_a_request(
+        rules: SafetyRules, message: str) -> None:
+    assessment = rules.assess(message)
+    assert assessment.question_apart_at is None and escalates(rules, message)

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 
 from net_assistant.content.loading import CONTENT_DIR, ContentError, load_yaml
 from net_assistant.limits import bound_text
+from net_assistant.knowledge.terminology import TREATMENT_LABEL
 from net_assistant.nlp import load_pipeline
 from net_assistant.safety.normalising import normalise_text
 from net_assistant.sentences import QUESTION_OPENERS
@@ -188,10 +189,16 @@ class SafetyRules:
         personal = [v for v in verdicts if v.category == PERSONAL]
         questions = self._general_questions(doc, spans, personal)
         request = self._request(spans, doc)
+        quoted = _quoted_term_asked_about(doc, request)
+        if quoted is not None:
+            request = None  # "…mentioned 'zapping the liver'. what does that mean?"
+        question_apart = self._question_apart(doc, spans, personal, request)
+        if quoted is not None and question_apart is not None:
+            question_apart = doc[quoted].idx  # the question is about the quoted term
         return replace(self._assess(doc, spans, verdicts, personal, questions, request),
                        medical=bool(spans.get(MEDICAL_CONTEXT_MATCH_KEY)),
                        general_question_at=_last_question_start(doc, questions),
-                       question_apart_at=self._question_apart(doc, spans, personal, request),
+                       question_apart_at=question_apart,
                        not_treatment=(self.matches(NOT_TREATMENT, spans)
                                       and not self.matches(TREATMENT_WORD, spans)),
                        harmless_sense=self._harmless_sense(spans))
@@ -356,6 +363,28 @@ class SafetyRules:
                 text_or_doc):
             return text_or_doc
         return self.nlp(normalised)
+
+
+QUOTE_MARKS = frozenset("'\"‘’“”")
+POINTING_WORDS = frozenset(["that", "this", "it"])
+
+
+def _quoted_term_asked_about(doc: Doc, request: Optional[SafetyVerdict]) -> Optional[int]:
+    """Where a treatment term in quotes starts (a token) when the request after it only asks
+    what "that" means: the person repeats the care team's words ("the doctor mentioned
+    'zapping the liver'. what does that even mean?") and asks what the term is, not what
+    their situation means. A quote that names no treatment ("'stable disease'") is a result
+    and stays a request."""
+    if request is None:
+        return None
+    asked = doc[request.span[0]:request.span[1]]
+    if not ({t.lemma_ for t in asked} >= {"mean"} and POINTING_WORDS & {t.lower_ for t in asked}):
+        return None
+    quoted = [entity.start for entity in doc.ents
+              if entity.label_ == TREATMENT_LABEL and entity.end <= request.span[0]
+              and 0 < entity.start and entity.end < len(doc)
+              and doc[entity.start - 1].text in QUOTE_MARKS and doc[entity.end].text in QUOTE_MARKS]
+    return quoted[-1] if quoted else None
 
 
 def _has_annotations(doc: Doc) -> bool:
