@@ -649,3 +649,35 @@ def test_other_out_of_scope_messages_stay_out_of_scope(layer: SafetyRuleLayer, m
     message = make_message(text, [("out_of_scope", 0.9)])
     layer.process([message])
     assert message.get(INTENT)["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text, ranking, terms", [
+    ("I keep reading about PRRT in the Facebook groups since my diagnosis. What is it?",
+     [("ask_support_groups", 0.7), ("ask_prrt", 0.2)], ["PRRT"]),
+    ("Mum starts the radioactive drip on Monday and we drive three hours to the centre. "
+     "What happens during the treatment itself?",
+     [("ask_specialist_centre", 0.8), ("ask_prrt", 0.1)], ["radioactive drip"]),
+    ("Someone at the support group said PRRT is for exactly that. When do they use PRRT?",
+     [("ask_support_groups", 0.9), ("ask_prrt", 0.05)], ["PRRT", "PRRT"]),
+])
+def test_a_support_group_or_centre_in_the_story_leaves_the_treatment_question_answered(
+        layer: SafetyRuleLayer, make_message, text: str, ranking, terms) -> None:
+    message = with_treatments(make_message(text, ranking), *terms)
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_prrt"
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "treatment_question_beside_hand_off"
+
+
+@pytest.mark.parametrize("text, ranking, expected", [
+    ("My mum had PRRT last year. Is there anyone I could talk to who has had it?",
+     [("ask_support_groups", 0.7), ("ask_prrt", 0.2)], "ask_support_groups"),
+    ("My dad has a NET. Which hospitals do PRRT in Ireland?",
+     [("ask_specialist_centre", 0.7), ("ask_prrt", 0.2)], "ask_specialist_centre"),
+    ("I keep reading about PRRT in the groups. Should I have it?",
+     [("ask_support_groups", 0.6), ("ask_prrt", 0.3)], PERSONAL_INTENT),
+])
+def test_a_question_that_asks_for_support_a_centre_or_advice_is_not_answered_as_a_treatment(
+        layer: SafetyRuleLayer, make_message, text: str, ranking, expected: str) -> None:
+    message = with_treatments(make_message(text, ranking), "PRRT")
+    layer.process([message])
+    assert message.get(INTENT)["name"] == expected

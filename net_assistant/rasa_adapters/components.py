@@ -57,6 +57,7 @@ from net_assistant.knowledge.terminology import (
 )
 from net_assistant.safety.matching import Assessment, SafetyRules, SafetyVerdict, load_safety_rules
 from net_assistant.safety.rules import CENTRE, EMERGENCY, HAND_OFF, PERSONAL, SUPPORT
+from net_assistant.sentences import asking_sentences
 
 EMERGENCY_INTENT = "emergency"
 PERSONAL_INTENT = "personal_medical_question"
@@ -80,6 +81,9 @@ GENERAL_IN_CONTEXT_RULE = "general_question_in_context"
 QUESTION_APART_RULE = "question_apart_from_context"
 # ... when the classifier reads a personal question but that question names a treatment and nobody.
 TREATMENT_ASKED_APART_RULE = "treatment_asked_apart_from_context"
+# ... when a support group or a centre is only part of the story around a treatment question.
+QUESTION_BESIDE_HAND_OFF_RULE = "treatment_question_beside_hand_off"
+HAND_OFF_INTENTS = frozenset(INTENT_FOR_CATEGORY[category] for category in HAND_OFF)
 NOT_TREATMENT_RULE = "not_treatment"
 # ... when the classifier's emergency reading rests on health words used in another sense.
 HARMLESS_SENSE_RULE = "harmless_sense"
@@ -136,6 +140,8 @@ class SafetyRuleLayer(IntentCorrector):
             if assessment.verdict is None and self._answer_in_context(message, assessment):
                 continue
             if self._answer_apart_from_context(message, assessment):
+                continue
+            if self._answer_beside_hand_off(message, assessment):
                 continue
             verdict = (assessment.verdict or _uncertain_personal(message)
                        or _personal_out_of_scope(message, assessment)
@@ -198,6 +204,29 @@ class SafetyRuleLayer(IntentCorrector):
             return False
         topic = _topic_of(message, self.terminology, since=assessment.question_apart_at) or read
         return self._answer_as(message, topic, QUESTION_APART_RULE, personal_context=True)
+
+    def _answer_beside_hand_off(self, message: Message, assessment: Assessment) -> bool:
+        """A support group, a forum or a centre told as part of the story ("I keep reading
+        about PRRT in the Facebook groups.") around a question about a treatment ("What is
+        it?") is answered about that treatment. A question that itself asks for support or a
+        centre ("Is there anyone I could talk to who has had PRRT?") is handed off, and any
+        other verdict on the question stands."""
+        verdict = assessment.verdict
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if not (verdict.category in HAND_OFF if verdict is not None
+                else intent in HAND_OFF_INTENTS):
+            return False
+        text = message.get(TEXT) or ""
+        asking = asking_sentences(text)
+        question = " ".join(text[start:end] for start, end in asking)
+        if not asking or self.rules.assess(question).verdict is not None:
+            return False
+        named = _named_treatments(message, self.terminology)
+        in_question = [topic for topic in _named_treatments(message, self.terminology,
+                                                            since=asking[0][0])]
+        topic = next(iter(in_question or named), None)
+        return topic is not None and self._answer_as(message, topic, QUESTION_BESIDE_HAND_OFF_RULE,
+                                                     assessment.personal_context)
 
     def _not_about_treatment(self, message: Message,
                              assessment: Assessment) -> Optional[SafetyVerdict]:
