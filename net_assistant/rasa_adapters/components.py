@@ -221,10 +221,9 @@ class SafetyRuleLayer(IntentCorrector):
         question = " ".join(text[start:end] for start, end in asking)
         if not asking or self.rules.assess(question).verdict is not None:
             return False
-        named = _named_treatments(message, self.terminology)
-        in_question = [topic for topic in _named_treatments(message, self.terminology,
-                                                            since=asking[0][0])]
-        topic = next(iter(in_question or named), None)
+        named = (_named_treatments(message, self.terminology, since=asking[0][0])
+                 or _named_treatments(message, self.terminology))  # "…PRRT… What is it?"
+        topic = next(iter(named), None)
         return topic is not None and self._answer_as(message, topic, QUESTION_BESIDE_HAND_OFF_RULE,
                                                      assessment.personal_context)
 

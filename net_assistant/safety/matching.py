@@ -22,17 +22,17 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from net_assistant.content.loading import CONTENT_DIR, ContentError, load_yaml
-from net_assistant.limits import bound_text
 from net_assistant.knowledge.terminology import TREATMENT_LABEL
+from net_assistant.limits import bound_text
 from net_assistant.nlp import load_pipeline
 from net_assistant.safety.normalising import normalise_text
-from net_assistant.sentences import QUESTION_OPENERS
 from net_assistant.safety.rules import (
     ASKING_PHRASE, CARE_TEAM_SAID, CATEGORIES, EMERGENCY, GENERAL_QUESTION, HAND_OFF, MEDICAL_CONTEXT,
     MEDICAL_LOOKALIKE, NOT_TREATMENT, PERSON_REFERENCE, PERSONAL, PERSONAL_CONTEXT,
     PERSONAL_REQUEST, SAFETY_RULES_FILE, TREATMENT_WORD, MedicalContext, PatternSection,
     SafetyRule, TokenPattern, parse_safety_rules,
 )
+from net_assistant.sentences import QUESTION_OPENERS
 
 EXCEPTION_SUFFIX = "::exception"
 # Matcher key of the medical-context patterns ("::" cannot occur in a rule id).
@@ -78,8 +78,6 @@ class Assessment:
 
 
 SENTENCE_ENDS = frozenset(".?!")
-
-
 
 
 def _sentences(doc: Doc, start: int = 0) -> List[Tuple[int, int]]:
@@ -378,7 +376,7 @@ def _quoted_term_asked_about(doc: Doc, request: Optional[SafetyVerdict]) -> Opti
     if request is None:
         return None
     asked = doc[request.span[0]:request.span[1]]
-    if not ({t.lemma_ for t in asked} >= {"mean"} and POINTING_WORDS & {t.lower_ for t in asked}):
+    if "mean" not in {t.lemma_ for t in asked} or not POINTING_WORDS & {t.lower_ for t in asked}:
         return None
     quoted = [entity.start for entity in doc.ents
               if entity.label_ == TREATMENT_LABEL and entity.end <= request.span[0]
