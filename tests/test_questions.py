@@ -82,3 +82,17 @@ def test_a_message_that_only_asks_keeps_every_aspect():
              {"entity": "aspect", "value": "what is", "start": text.index("what is")}]
     question = resolve_question(load_terminology(), "ask_prrt", found, text=text)
     assert set(question.aspects) == {"when_used", "what_is"}
+
+
+def test_the_treatment_the_question_names_is_its_topic_not_the_storys():
+    text = "Is PRRT a kind of chemo? Her CT showed the liver mets have grown."
+    found = [{"entity": "treatment", "value": "PRRT", "start": 3},
+             {"entity": "treatment", "value": "liver mets", "start": text.index("liver")}]
+    question = resolve_question(load_terminology(), "ask_liver_directed_therapy", found, text=text)
+    assert question.topic == "prrt"
+
+
+def test_a_question_that_names_no_treatment_is_about_the_one_its_story_names():
+    text = "I keep reading about PRRT in the groups. What is it?"
+    found = [{"entity": "treatment", "value": "PRRT", "start": text.index("PRRT")}]
+    assert resolve_question(load_terminology(), "ask_support_groups", found, text=text).topic == "prrt"

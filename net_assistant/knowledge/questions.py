@@ -35,14 +35,23 @@ def _entity_values(entities: Iterable[Dict[str, Any]], label: str) -> List[str]:
 
 
 def _asked_in(entities: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
-    """The entities, less the aspect words of the story around the question ("they want to
-    start me on octreotide *when* the scans are back. What is it?" asks what it is)."""
+    """The entities the question itself names, when ``text`` tells a story around it: its
+    aspect words ("they want to start me on octreotide *when* the scans are back. What is
+    it?" asks what it is), and its treatments when it names one ("Is PRRT a kind of chemo?
+    Her CT showed the liver mets have grown." asks about PRRT, not the liver); a question that
+    names no treatment ("What is it?") is about the one its story names."""
     asking = asking_sentences(text)
     if not asking:
         return entities
+
+    def asked(entity: Dict[str, Any]) -> bool:
+        start = int(entity.get("start", -1))
+        return any(begin <= start < end for begin, end in asking)
+
+    names_one = any(entity.get("entity") == TREATMENT_LABEL and asked(entity) for entity in entities)
+    story_labels = {ASPECT_LABEL, TREATMENT_LABEL} if names_one else {ASPECT_LABEL}
     return [entity for entity in entities
-            if entity.get("entity") != ASPECT_LABEL
-            or any(start <= int(entity.get("start", start)) < end for start, end in asking)]
+            if entity.get("entity") not in story_labels or asked(entity)]
 
 
 def resolve_question(
