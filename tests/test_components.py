@@ -681,3 +681,23 @@ def test_a_question_that_asks_for_support_a_centre_or_advice_is_not_answered_as_
     message = with_treatments(make_message(text, ranking), "PRRT")
     layer.process([message])
     assert message.get(INTENT)["name"] == expected
+
+
+def test_a_question_only_diet_reads_as_a_hand_off_is_answered_about_the_treatment_it_asks_of(
+        layer: SafetyRuleLayer, make_message) -> None:
+    message = with_treatments(make_message("Who can have SIRT?", [("ask_specialist_centre", 0.8),
+                                                                  ("ask_liver_directed_therapy", 0.1)]),
+                              "SIRT")
+    message.set("entities", [*message.get("entities"),
+                             {"entity": "aspect", "value": "who can have", "start": 0, "end": 12}])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_liver_directed_therapy"
+
+
+def test_a_centre_request_the_rules_know_is_handed_off_whatever_it_names(
+        layer: SafetyRuleLayer, make_message) -> None:
+    message = with_treatments(make_message("where do they do TACE?", [("ask_specialist_centre", 0.8),
+                                                                      ("ask_liver_directed_therapy", 0.1)]),
+                              "TACE")
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "ask_specialist_centre"

@@ -208,9 +208,11 @@ class SafetyRuleLayer(IntentCorrector):
     def _answer_beside_hand_off(self, message: Message, assessment: Assessment) -> bool:
         """A support group, a forum or a centre told as part of the story ("I keep reading
         about PRRT in the Facebook groups.") around a question about a treatment ("What is
-        it?") is answered about that treatment. A question that itself asks for support or a
-        centre ("Is there anyone I could talk to who has had PRRT?") is handed off, and any
-        other verdict on the question stands."""
+        it?") is answered about that treatment, and so is a question that DIET alone reads as
+        a hand-off but that asks something of a treatment it names ("Who can have SIRT?"). A
+        question that itself asks for support or a centre ("Is there anyone I could talk to
+        who has had PRRT?", "where do they do TACE?": the rules know these) is handed off, and
+        any other verdict on the question stands."""
         verdict = assessment.verdict
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if not (verdict.category in HAND_OFF if verdict is not None
@@ -218,11 +220,16 @@ class SafetyRuleLayer(IntentCorrector):
             return False
         text = message.get(TEXT) or ""
         asking = asking_sentences(text)
-        question = " ".join(text[start:end] for start, end in asking)
-        if not asking or self.rules.assess(question).verdict is not None:
+        if asking:
+            question = " ".join(text[start:end] for start, end in asking)
+            if self.rules.assess(question).verdict is not None:
+                return False
+            named = (_named_treatments(message, self.terminology, since=asking[0][0])
+                     or _named_treatments(message, self.terminology))  # "…PRRT… What is it?"
+        elif verdict is None and _names(message, ASPECT_LABEL):
+            named = _named_treatments(message, self.terminology)
+        else:
             return False
-        named = (_named_treatments(message, self.terminology, since=asking[0][0])
-                 or _named_treatments(message, self.terminology))  # "…PRRT… What is it?"
         topic = next(iter(named), None)
         return topic is not None and self._answer_as(message, topic, QUESTION_BESIDE_HAND_OFF_RULE,
                                                      assessment.personal_context)
@@ -261,6 +268,11 @@ def _likeliest_intent(message: Message) -> Optional[str]:
     if guesses:
         return guesses[0].get(INTENT_NAME_KEY)
     return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+
+
+def _names(message: Message, label: str) -> bool:
+    """The entity ruler found a ``label`` entity (a treatment, an aspect) in the message."""
+    return any(entity.get("entity") == label for entity in message.get(ENTITIES) or [])
 
 
 def _named_treatments(message: Message, terminology: Terminology, since: int = 0) -> List[str]:
@@ -413,7 +425,6 @@ class NamedTreatmentConfirmation(IntentCorrector):
         guesses = _unsure_guesses(message)
         if not guesses:
             return None
-        entities = message.get(ENTITIES) or []
         named = _named_treatments(message, self.terminology)
         guess = guesses[0].get(INTENT_NAME_KEY)
         if guess in (PERSONAL_INTENT, EMERGENCY_INTENT):
@@ -422,8 +433,7 @@ class NamedTreatmentConfirmation(IntentCorrector):
             topic = self.terminology.treatment_for_intent(entry.get(INTENT_NAME_KEY))
             if topic is not None and topic in named:
                 return dict(entry)
-        asks_aspect = any(entity.get("entity") == ASPECT_LABEL for entity in entities)
-        if guess == FOLLOW_UP_INTENT and asks_aspect:  # "n how often do u get it"
+        if guess == FOLLOW_UP_INTENT and _names(message, ASPECT_LABEL):  # "n how often do u get it"
             return dict(guesses[0])
         return None
 
