@@ -133,6 +133,12 @@ def test_patient_words_answer_what_they_speak_of(answerer: Answerer) -> None:
     assert answer_text(answer, WORDING).startswith("A patient's experience")
 
 
+def test_the_sources_words_come_before_a_patients_that_only_just_score_higher(
+        answerer: Answerer) -> None:
+    answer = ask(answerer, "surgery", "Can liver tumours be surgically removed?")
+    assert answer.quote is None and "surgery-liver" in answer.passage_ids
+
+
 def test_observation_is_answered_in_a_patients_words(answerer: Answerer) -> None:
     answer = ask(answerer, "observation", "what is watch and wait?", "what_is")
     assert answer.quote is not None and not answer.passages

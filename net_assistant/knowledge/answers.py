@@ -38,6 +38,10 @@ FOCUS_BONUS = 0.3  # the question names the passage's sub-topic ("Whipple", "IOR
 # a word of the question: "my mum has had three scans already. Why so many scans before
 # radiotherapy?" is about scans before radiotherapy.
 STORY_WORD_WEIGHT = 0.3
+# A patient quote is quoted instead of the passages only when it scores this much more than the
+# best passage ("Can liver tumours be surgically removed?" is the sources' passage on liver
+# surgery, not a patient's words on being monitored after surgery).
+QUOTE_MARGIN = 1.1
 # Passages after the best are quoted too while they score at least this share of the best.
 CLOSE_ENOUGH = 0.6
 MAX_PASSAGES = 3
@@ -131,9 +135,9 @@ class Answerer:
         covered = [a for a in aspects if terminology.aspects[a].covered]
         not_covered = next((a for a in aspects if not terminology.aspects[a].covered), None)
         ranked = self.ranked(topic, message, covered)
-        best = ranked[0][1]
-        if isinstance(best, PatientQuote):
-            return Answer(topic, (), self.knowledge.cited([best]), quote=best,
+        quote = _quote_that_answers(ranked)
+        if quote is not None:
+            return Answer(topic, (), self.knowledge.cited([quote]), quote=quote,
                           not_covered=not_covered)
         chosen = self._choose(ranked, covered)
         return Answer(topic, chosen, self.knowledge.cited(chosen), not_covered=not_covered)
@@ -207,6 +211,16 @@ class Answerer:
 
     def _idf(self, word: str) -> float:
         return self.idf.get(word, self._default_idf)
+
+
+def _quote_that_answers(ranked: List[Tuple[float, Candidate]]) -> Optional[PatientQuote]:
+    """The best candidate when it is a patient quote that clearly beats every passage: the
+    sources' own words come first, a patient's when they speak of exactly what is asked."""
+    score, best = ranked[0]
+    if not isinstance(best, PatientQuote):
+        return None
+    best_passage = next((s for s, c in ranked if isinstance(c, Passage)), 0.0)
+    return best if score >= QUOTE_MARGIN * best_passage else None
 
 
 def _by_source(passages: List[Passage]) -> Tuple[Passage, ...]:
