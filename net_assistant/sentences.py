@@ -17,7 +17,7 @@ does did has have may might
 """.split())
 # Words that ask in a sentence not written as a question ("I'd like to understand what TACE is").
 ASKING_WORDS = re.compile(r"\b(explain|tell me|wonder|wondering|understand|curious|know)\b", re.I)
-_SENTENCE_END = re.compile(r"[.?!]+")
+_SENTENCE_END = re.compile(r"[.?!]+(?!\w)")  # not the point of "38.5" or "e.g"
 _WORD = re.compile(r"[a-z']+")
 
 

@@ -6,6 +6,12 @@ import pytest
 from net_assistant.sentences import asking_sentences, asks, sentences
 
 
+def test_a_decimal_point_ends_no_sentence() -> None:
+    text = "Her temperature is 38.5 today. What is PRRT?"
+    assert [text[start:end].strip() for start, end in sentences(text)] == [
+        "Her temperature is 38.5 today.", "What is PRRT?"]
+
+
 def test_sentences_keep_their_closing_marks() -> None:
     text = "My dad has a NET. What is PRRT?? thanks"
     assert [text[start:end].strip() for start, end in sentences(text)] == [
