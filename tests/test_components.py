@@ -333,6 +333,24 @@ def test_an_emergency_reading_without_a_harmless_sense_alone_stands(
     assert message.get(INTENT)["name"] == "emergency"
 
 
+def test_a_question_about_nets_that_names_nobody_read_as_personal_is_declined(
+        layer: SafetyRuleLayer, make_message) -> None:
+    """No rule fires and nothing in "What happens with a contrast MRI?" asks about a person."""
+    message = make_message("What happens with a contrast MRI?",
+                           [("personal_medical_question", 0.8), ("out_of_scope", 0.1)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "not_treatment"
+
+
+def test_a_question_about_nets_that_names_the_person_stays_with_the_care_team(
+        layer: SafetyRuleLayer, make_message) -> None:
+    message = make_message("NETs run in families, don't they? Will I get one too?",
+                           [("personal_medical_question", 0.8), ("out_of_scope", 0.1)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == PERSONAL_INTENT
+
+
 def test_a_question_about_nets_but_not_treatment_is_not_answered_in_context(
         layer: SafetyRuleLayer, make_message) -> None:
     """No treatment passage answers "what happens with a contrast MRI?", whoever asks."""

@@ -239,10 +239,13 @@ class SafetyRuleLayer(IntentCorrector):
         """A question about NETs but not their treatment ("can these tumours be inherited?")
         that names no treatment is declined politely, whatever treatment the classifier read:
         a treatment overview would not answer it. So is one the classifier read as a question
-        about the assistant ("can NETs spread from person to person?")."""
+        about the assistant ("can NETs spread from person to person?"), or as a personal
+        question when it speaks of nobody ("What happens with a contrast MRI?"); beside what
+        it says of someone ("My dad is having his first scan.") it goes to the care team."""
         likeliest = _likeliest_intent(message)
         misread = (self.terminology.treatment_for_intent(likeliest) is not None
-                   or likeliest == BOT_CHALLENGE)
+                   or likeliest == BOT_CHALLENGE
+                   or (likeliest == PERSONAL_INTENT and not assessment.personal_context))
         if not (misread and self._not_treatment(message, assessment)):
             return None
         return SafetyVerdict(OUT_OF_SCOPE, NOT_TREATMENT_RULE, message.get(TEXT) or "")
