@@ -297,10 +297,16 @@ def test_a_question_about_nets_that_asks_about_treatment_keeps_its_treatment_rea
     assert message.get(INTENT)["name"] == "ask_treatment_options"
 
 
-def test_a_question_about_nets_read_as_a_question_about_the_bot_is_declined(
-        layer: SafetyRuleLayer, make_message) -> None:
-    message = make_message("Can neuroendocrine tumors spread from person to person?",
-                           [("bot_challenge", 0.6), ("out_of_scope", 0.3)])
+@pytest.mark.parametrize("text, ranking", [
+    # read as a question about the assistant
+    ("Can neuroendocrine tumors spread from person to person?",
+     [("bot_challenge", 0.6), ("out_of_scope", 0.3)]),
+    # read as personal, though no rule fires and nothing in it asks about a person
+    ("What happens with a contrast MRI?", [("personal_medical_question", 0.8), ("out_of_scope", 0.1)]),
+])
+def test_a_question_about_nets_misread_as_about_the_bot_or_a_person_is_declined(
+        layer: SafetyRuleLayer, make_message, text: str, ranking) -> None:
+    message = make_message(text, ranking)
     layer.process([message])
     assert message.get(SAFETY_RULE_KEY)["rule_id"] == "not_treatment"
     assert message.get(INTENT)["name"] == "out_of_scope"
@@ -331,16 +337,6 @@ def test_an_emergency_reading_without_a_harmless_sense_alone_stands(
     message = make_message(text, [("emergency", 0.7), ("out_of_scope", 0.2)])
     layer.process([message])
     assert message.get(INTENT)["name"] == "emergency"
-
-
-def test_a_question_about_nets_that_names_nobody_read_as_personal_is_declined(
-        layer: SafetyRuleLayer, make_message) -> None:
-    """No rule fires and nothing in "What happens with a contrast MRI?" asks about a person."""
-    message = make_message("What happens with a contrast MRI?",
-                           [("personal_medical_question", 0.8), ("out_of_scope", 0.1)])
-    layer.process([message])
-    assert message.get(INTENT)["name"] == "out_of_scope"
-    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "not_treatment"
 
 
 def test_a_question_about_nets_that_names_the_person_stays_with_the_care_team(

@@ -367,10 +367,11 @@ class _AppliedSoFar:
     """The applied events of a tracker's first ``count`` events, kept on the tracker so that
     its next call folds in only the events added since."""
 
-    def __init__(self) -> None:
+    def __init__(self, events: Any) -> None:
         self.count = 0
         self.last: Optional[Event] = None
-        self.loop_names: Set[Text] = set()
+        self.loop_names: Set[Text] = {loop.name for loop in events
+                                      if isinstance(loop, ActiveLoop) and loop.name}
         self.events: List[Event] = []
 
     def continues(self, events: Any) -> bool:
@@ -409,9 +410,7 @@ def applied_events(self: DialogueStateTracker) -> List[Event]:
     the last call; a tracker whose events changed otherwise is folded from its first event."""
     so_far = self.__dict__.get("_net_applied")
     if so_far is None or not so_far.continues(self.events):
-        so_far = _AppliedSoFar()
-        so_far.loop_names = {loop.name for loop in self.events
-                             if isinstance(loop, ActiveLoop) and loop.name}
+        so_far = _AppliedSoFar(self.events)
         self.__dict__["_net_applied"] = so_far
     so_far.fold(self, list(itertools.islice(self.events, so_far.count, None)))
     return list(so_far.events)

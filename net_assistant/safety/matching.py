@@ -335,10 +335,12 @@ class SafetyRules:
                         match: Tuple[int, int]) -> bool:
         """The match reports what the care team said (care_team_said earlier in its sentence),
         in a sentence that states rather than asks."""
+        frames = self._section_spans(spans, CARE_TEAM_SAID)
+        if not frames:
+            return False  # most messages: no sentence to find
         sentence = next(s for s in _sentences(doc) if s[0] <= match[0] < s[1])
         return not _asks(doc, sentence) and any(
-            sentence[0] <= start < match[0]
-            for start, _end in self._section_spans(spans, CARE_TEAM_SAID))
+            sentence[0] <= start < match[0] for start, _end in frames)
 
     def _stands_alone(self, doc: Doc, span: Tuple[int, int], rule: SafetyRule) -> bool:
         """Whether the message says nothing beyond the match and words allowed alone.
