@@ -89,6 +89,22 @@ def test_a_request_for_advice_is_still_personal(rules: SafetyRules, message: str
     assert rules.assess(message).verdict.category == PERSONAL
 
 
+@pytest.mark.parametrize("story,question,personal", [
+    ("She has flushing every day.", "What is lanreotide?", False),
+    ("She has flushing every day.", "Is that normal?", True),
+    ("She has flushing every day, what is lanreotide?", "", True),  # no sentence of its own
+    ("I wonder if she has flushing from it.", "What is lanreotide?", True),  # the story asks
+])
+def test_a_symptom_told_in_the_story_is_context_for_a_question_apart(
+        rules: SafetyRules, story: str, question: str, personal: bool) -> None:
+    """personal_own_symptoms is context_when_stated: a symptom stated in a sentence of its own
+    beside a general question shows the person's case; asked about, it is a request."""
+    assessment = rules.assess(f"{story} {question}".strip())
+    assert assessment.personal_context
+    assert (assessment.verdict is not None
+            and assessment.verdict.rule_id == "personal_own_symptoms") == personal
+
+
 def test_a_plain_general_question_has_no_personal_context(rules: SafetyRules) -> None:
     assert rules.assess("how is lanreotide given?") == Assessment(
         None, False, medical=True, general_question_at=0, question_apart_at=0)

@@ -60,12 +60,15 @@ def test_a_valid_file_is_read_with_its_word_lists_spelled_out() -> None:
     ("    rules:", "    rulez: []\n    rules:", "rulez: is not a known key (a typo?)"),
     ("examples_match: [should I]", "examples_match: [should I]\n        context_only: true\n"
      "        needs_medical_context: false", "rules[0] (demo_rule).context_only: only personal"),
+    ("examples_match: [should I]", "examples_match: [should I]\n        context_when_stated: true\n"
+     "        needs_medical_context: false",
+     "rules[0] (demo_rule).context_when_stated: only personal rules can be context_when_stated"),
     ("person: [i, we]", "person: [i, We]", "word_lists: 'person': 'We' must be lower case"),
     ("$people}", "[should, $nobody]}", "rule 'demo_rule' pattern #1: unknown word list '$nobody'"),
 ])
 def test_problems_name_the_file_and_the_entry(old: str, new: str, expected: str) -> None:
     text = RULES.replace(old, new)
-    if "context_only" in expected:
+    if "context_" in expected:
         text = text.replace("category: personal", "category: emergency")
     assert text != RULES
     message = problem(text)

@@ -10,6 +10,7 @@ import re
 from typing import Any, Dict, Iterable, List, Literal, Optional
 
 import pydantic
+from pydantic.fields import ModelField
 
 from net_assistant.content.loading import Schema, Text, check
 
@@ -85,15 +86,17 @@ class RuleEntry(Section):
     needs_medical_context: pydantic.StrictBool = False
     # The rule shows that a message is about someone's own case, not that it asks for advice.
     context_only: pydantic.StrictBool = False
+    # ... but only where it matched in a sentence that states rather than asks ("She has flushing.").
+    context_when_stated: pydantic.StrictBool = False
     _id = check("id", test=lambda rule_id: re.fullmatch(r"[a-z][a-z0-9_]*", rule_id),
                 message="needs an id in snake_case")
     _lower = lower_case_patterns("patterns", "exceptions")
 
-    @pydantic.validator("context_only")
-    def personal_only(cls, context_only: bool, values: Dict[str, Any]) -> bool:
-        if context_only and values.get("category") != PERSONAL:
-            raise ValueError("only personal rules can be context_only")
-        return context_only
+    @pydantic.validator("context_only", "context_when_stated")
+    def personal_only(cls, flag: bool, values: Dict[str, Any], field: ModelField) -> bool:
+        if flag and values.get("category") != PERSONAL:
+            raise ValueError(f"only personal rules can be {field.name}")
+        return flag
 
 
 class MedicalContextEntry(Section):

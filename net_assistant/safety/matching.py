@@ -97,6 +97,11 @@ def _sentences(doc: Doc, start: int = 0) -> List[Tuple[int, int]]:
     return ranges
 
 
+def _sentence_of(doc: Doc, match: Tuple[int, int]) -> Tuple[int, int]:
+    """The sentence a match starts in."""
+    return next(s for s in _sentences(doc) if s[0] <= match[0] < s[1])
+
+
 def _asks(doc: Doc, sentence: Tuple[int, int]) -> bool:
     """Whether a sentence asks something: it ends with a question mark or opens with a
     question word ("Worth it?", "how is it given")."""
@@ -326,7 +331,9 @@ class SafetyRules:
             if kept:
                 start, end = min(kept, key=lambda span: (span[0], -span[1]))
                 context_only = rule.context_only or (rule.category == PERSONAL and all(
-                    self._care_team_said(doc, spans, span) for span in kept))
+                    self._care_team_said(doc, spans, span)
+                    or (rule.context_when_stated and self._stated(doc, spans, span))
+                    for span in kept))
                 found.append(SafetyVerdict(rule.category, rule_id, doc[start:end].text,
                                            (start, end), context_only))
         return sorted(found, key=lambda verdict: CATEGORIES.index(verdict.category))
@@ -338,9 +345,16 @@ class SafetyRules:
         frames = self._section_spans(spans, CARE_TEAM_SAID)
         if not frames:
             return False  # most messages: no sentence to find
-        sentence = next(s for s in _sentences(doc) if s[0] <= match[0] < s[1])
+        sentence = _sentence_of(doc, match)
         return not _asks(doc, sentence) and any(
             sentence[0] <= start < match[0] for start, _end in frames)
+
+    def _stated(self, doc: Doc, spans: Dict[str, List[Tuple[int, int]]],
+                match: Tuple[int, int]) -> bool:
+        """The match is in a sentence that states: no question, no asking phrase ("I wonder")."""
+        sentence = _sentence_of(doc, match)
+        return not _asks(doc, sentence) and not any(
+            _overlap(sentence, phrase) for phrase in self._section_spans(spans, ASKING_PHRASE))
 
     def _stands_alone(self, doc: Doc, span: Tuple[int, int], rule: SafetyRule) -> bool:
         """Whether the message says nothing beyond the match and words allowed alone.

@@ -63,6 +63,9 @@ class SafetyRule:
     # The rule shows that a message is about someone's own case, not that it asks for advice:
     # with a general question beside it, the question is answered (with a personal-context note).
     context_only: bool = False
+    # Context only where it matched in a sentence that states rather than asks: "She has
+    # flushing. What is lanreotide?" asks about lanreotide; "She has flushing, is that normal?" asks.
+    context_when_stated: bool = False
     # Every word the patterns name (LOWER/LEMMA/NORM values and IN lists).
     vocabulary: FrozenSet[str] = frozenset()
 
@@ -128,6 +131,7 @@ def _rule(entry: RuleEntry, word_lists: WordLists, path: Path) -> SafetyRule:
         examples_no_match=tuple(entry.examples_no_match),
         needs_medical_context=entry.needs_medical_context,
         context_only=entry.context_only,
+        context_when_stated=entry.context_when_stated,
         vocabulary=_vocabulary(patterns),
     )
 
