@@ -96,3 +96,21 @@ def test_a_question_that_names_no_treatment_is_about_the_one_its_story_names():
     text = "I keep reading about PRRT in the groups. What is it?"
     found = [{"entity": "treatment", "value": "PRRT", "start": text.index("PRRT")}]
     assert resolve_question(load_terminology(), "ask_support_groups", found, text=text).topic == "prrt"
+
+
+def _named(text, *terms):
+    return [{"entity": "treatment", "value": term, "start": text.index(term)} for term in terms]
+
+
+def test_a_story_that_names_treatments_does_not_outvote_the_question_the_classifier_read():
+    text = "My husband has had surgery, then lanreotide. What are all the options for NETs?"
+    found = _named(text, "surgery", "lanreotide")
+    question = resolve_question(load_terminology(), "ask_treatment_options", found, text=text)
+    assert question.topic == "treatment_options"
+
+
+def test_a_question_that_points_back_is_about_the_treatment_its_story_names():
+    text = "My dad has just started lanreotide. How is it given?"
+    found = _named(text, "lanreotide")
+    assert resolve_question(load_terminology(), "ask_prrt", found, text=text).topic == (
+        "somatostatin_analogues")

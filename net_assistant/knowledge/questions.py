@@ -16,6 +16,8 @@ from net_assistant.sentences import asking_sentences
 # ("future treatments for NETs"), so they never override a specific intent.
 OVERVIEW = "treatment_options"
 FOLLOW_UP = "ask_followup"
+# Words with which a question points back at a treatment its story named ("What is it?").
+POINTING_BACK = frozenset(["it", "its", "this", "that", "they", "them", "these", "those"])
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,20 @@ def _asked_in(entities: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]
             if entity.get("entity") not in story_labels or asked(entity)]
 
 
+def _named_in_story_only(entities: List[Dict[str, Any]], text: str) -> bool:
+    """The message names treatments only in the story around its question, and the question
+    does not point back at one: "My husband has had surgery, then lanreotide. What are all the
+    options people with NETs have?" asks what the classifier read, not about surgery."""
+    asking = asking_sentences(text)
+    if not asking:
+        return False
+    treatments = [int(entity.get("start", -1)) for entity in entities
+                  if entity.get("entity") == TREATMENT_LABEL]
+    in_question = any(begin <= start < end for start in treatments for begin, end in asking)
+    words = {word.strip("?!.,;:'\"").lower() for begin, end in asking for word in text[begin:end].split()}
+    return bool(treatments) and not in_question and not words & POINTING_BACK
+
+
 def resolve_question(
     terminology: Terminology,
     intent: Optional[str],
@@ -65,13 +81,16 @@ def resolve_question(
     """The treatment and aspect a message asks about.
 
     Topic: the treatment the intent names, unless the message names other treatments only
-    (the entity ruler is precise, the classifier can confuse neighbours); else the treatment
-    named in the message; else the one under discussion.
+    (the entity ruler is precise, the classifier can confuse neighbours) in its question, or in
+    a story that the question points back to ("What is it?"); else the treatment named in the
+    message; else the one under discussion.
     Aspects: those the message asks about (in its asking sentences, when ``text`` has a story
     around them), most specific first; a follow-up that only names another treatment ("and for
     PRRT?" after "how is chemo given?") asks the same as before.
     """
-    entities = _asked_in(list(entities), text)
+    entities = list(entities)
+    story_only = _named_in_story_only(entities, text)
+    entities = _asked_in(entities, text)
     term_topics = [
         (term.lower(), terminology.treatment_for_term(term))
         for term in _entity_values(entities, TREATMENT_LABEL)
@@ -79,7 +98,7 @@ def resolve_question(
     from_intent = terminology.treatment_for_intent(intent)
     named = [topic for _, topic in term_topics if topic and not (from_intent and topic == OVERVIEW)]
 
-    if from_intent and (not named or from_intent in named):
+    if from_intent and (not named or from_intent in named or story_only):
         topic: Optional[str] = from_intent
     elif named:
         topic = named[0]
