@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import pytest
 import spacy
@@ -92,7 +92,8 @@ def test_a_request_for_advice_is_still_personal(rules: SafetyRules, message: str
 @pytest.mark.parametrize("story,question,personal", [
     ("She has flushing every day.", "What is lanreotide?", False),
     ("She has flushing every day.", "Is that normal?", True),
-    ("She has flushing every day, what is lanreotide?", "", True),  # no sentence of its own
+    ("she has flushing every day what is lanreotide", "", False),  # a question run on
+    ("She has flushing every day, is that normal?", "", True),
     ("I wonder if she has flushing from it.", "What is lanreotide?", True),  # the story asks
 ])
 def test_a_symptom_told_in_the_story_is_context_for_a_question_apart(
@@ -103,6 +104,19 @@ def test_a_symptom_told_in_the_story_is_context_for_a_question_apart(
     assert assessment.personal_context
     assert (assessment.verdict is not None
             and assessment.verdict.rule_id == "personal_own_symptoms") == personal
+
+
+@pytest.mark.parametrize("message,apart", [
+    ("my dad has liver mets grade 2 what is tace", "what is tace"),
+    ("my mum is 80, how is prrt given", "how is prrt given"),
+    ("i dont know what is wrong with my mum", None),  # the question is part of the sentence
+    ("my dad has liver mets what will happen to him", None),  # and asks about him
+    ("my mum has a NET. for her, which is the better option?", None),  # "for her" leads in
+])
+def test_a_question_run_on_from_the_story_is_a_sentence_of_its_own(
+        rules: SafetyRules, message: str, apart: Optional[str]) -> None:
+    at = rules.assess(message).question_apart_at
+    assert (message[at:] if at is not None else None) == apart
 
 
 def test_a_plain_general_question_has_no_personal_context(rules: SafetyRules) -> None:

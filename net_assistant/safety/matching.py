@@ -78,14 +78,46 @@ class Assessment:
 
 
 SENTENCE_ENDS = frozenset(".?!")
+# A question run on from the story without a stop ("my dad has liver mets grade 2 what is tace")
+# starts a sentence of its own: a question word, then one of these ...
+RUN_ON_OPENERS = frozenset(["what", "how", "why", "which"])
+RUN_ON_SECOND = frozenset("""
+is are was were does do did can could will would should happens happen exactly kind type sort
+treatment treatments options option about long often much many
+""".split())
+# ... unless the word before makes it part of the sentence ("I don't know what is wrong").
+EMBEDDING_WORDS = frozenset("""
+know knew ask asked asking wonder wondering wondered understand explain explained tell told sure
+idea about see saw learn find out unsure clue decide decided discuss discussed show showed said
+say says matter remember forgot forget realise realize on of is to me us him her them and or
+for in with by during from at into under after before
+""".split())
+# After a comma, the words before it must say something of their own ("my mum is 80, how is it
+# given?"), not lead into the question ("For her, which is the better option?").
+WORDS_BEFORE_A_COMMA = 4
+
+
+def _runs_on_question(doc: Doc, index: int, begin: int) -> bool:
+    """Token ``index`` opens a question run on from the sentence that starts at ``begin``."""
+    if index == 0 or index + 1 >= len(doc) or doc[index].lower_ not in RUN_ON_OPENERS:
+        return False
+    before = doc[index - 1]
+    if before.text == "," and index - 1 - begin < WORDS_BEFORE_A_COMMA:
+        return False
+    return (doc[index + 1].lower_ in RUN_ON_SECOND and before.text not in SENTENCE_ENDS
+            and before.lower_ not in EMBEDDING_WORDS)
 
 
 def _sentences(doc: Doc, start: int = 0) -> List[Tuple[int, int]]:
     """The token ranges of the sentences from token ``start``, each with its closing marks
-    ("really??" is one sentence, not a sentence and a lone "?")."""
+    ("really??" is one sentence, not a sentence and a lone "?"); a question run on from the
+    story starts a sentence of its own."""
     ranges: List[Tuple[int, int]] = []
     begin = start
     for token in doc[start:]:
+        if token.i > begin and _runs_on_question(doc, token.i, begin):
+            ranges.append((begin, token.i))
+            begin = token.i
         if token.text in SENTENCE_ENDS:
             if ranges and begin == token.i and ranges[-1][1] == begin:
                 ranges[-1] = (ranges[-1][0], token.i + 1)
