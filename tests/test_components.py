@@ -327,6 +327,19 @@ def test_an_emergency_reading_of_health_words_in_another_sense_is_declined(
     assert message.get(SAFETY_RULE_KEY)["rule_id"] == "harmless_sense"
 
 
+@pytest.mark.parametrize("text,reading", [
+    ("what is injection moulding", "ask_somatostatin_analogues"),
+    ("is radiotherapy used for horses with sarcoids", "ask_radiation_therapy"),
+    ("my cat has a lump on her tummy, should I take her to the vet", "personal_medical_question"),
+])
+def test_a_treatment_or_personal_reading_of_words_in_another_sense_is_declined(
+        layer: SafetyRuleLayer, make_message, text: str, reading: str) -> None:
+    message = make_message(text, [(reading, 0.7), ("out_of_scope", 0.2)])
+    layer.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    assert message.get(SAFETY_RULE_KEY)["rule_id"] == "harmless_sense"
+
+
 @pytest.mark.parametrize("text", [
     "he's gone all floppy and won't answer",   # no rule, no look-alike: the classifier stands
     "I can't breathe for laughing but my chest really hurts and my lips are blue",

@@ -13,8 +13,9 @@
   or ``personal_medical_question``) stands, so there are two independent layers — except that
   a personal reading of DIET's alone, of a message that ends with one of the usual general
   questions about a treatment, is answered as a question in context: the rules, not the
-  classifier, decide what asks for advice; and an emergency reading of DIET's alone that the
-  rules show rests on words in another sense ("how do I bleed a radiator?") is declined.
+  classifier, decide what asks for advice; and an emergency, personal or treatment reading of
+  DIET's alone that the rules show rests on words in another sense ("how do I bleed a
+  radiator?", "what is injection moulding?") is declined.
 """
 from __future__ import annotations
 
@@ -146,7 +147,7 @@ class SafetyRuleLayer(IntentCorrector):
             verdict = (assessment.verdict or _uncertain_personal(message)
                        or _personal_out_of_scope(message, assessment)
                        or self._not_about_treatment(message, assessment))
-            if verdict is None and _harmless_emergency(message, assessment):
+            if verdict is None and self._harmless_reading(message, assessment):
                 _relabel(message, SafetyVerdict(OUT_OF_SCOPE, HARMLESS_SENSE_RULE,
                                                 message.get(TEXT) or ""))
             elif verdict is not None and _may_relabel(message, verdict):
@@ -233,6 +234,21 @@ class SafetyRuleLayer(IntentCorrector):
         topic = next(iter(named), None)
         return topic is not None and self._answer_as(message, topic, QUESTION_BESIDE_HAND_OFF_RULE,
                                                      assessment.personal_context)
+
+    def _harmless_reading(self, message: Message, assessment: Assessment) -> bool:
+        """The classifier alone reads an emergency, a personal question or a treatment
+        question, and the rules find nothing about health but words in another sense: "how do
+        I bleed a radiator?", "I can't breathe for laughing", "what is injection moulding?",
+        "my cat has a lump, should I take her to the vet?".
+
+        Positive evidence of the harmless sense is required, so an emergency that the rules do
+        not know and that names no health word still gets the emergency reply."""
+        if not assessment.harmless_sense or assessment.medical:
+            return False
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        likeliest = _likeliest_intent(message)
+        return (intent == EMERGENCY_INTENT or likeliest == PERSONAL_INTENT
+                or self.terminology.treatment_for_intent(likeliest) is not None)
 
     def _not_about_treatment(self, message: Message,
                              assessment: Assessment) -> Optional[SafetyVerdict]:
@@ -326,16 +342,6 @@ def _personal_out_of_scope(message: Message, assessment: Assessment) -> Optional
     if assessment.question_apart_at is not None:
         return None  # "are NETs hereditary? my cousin has MEN1" asks about NETs, not the cousin
     return SafetyVerdict(PERSONAL, PERSONAL_OUT_OF_SCOPE_RULE, message.get(TEXT) or "")
-
-
-def _harmless_emergency(message: Message, assessment: Assessment) -> bool:
-    """The classifier alone reads an emergency, and the rules find nothing about health but
-    words in another sense: "how do I bleed a radiator?", "I can't breathe for laughing".
-
-    Positive evidence of the harmless sense is required, so an emergency that the rules do not
-    know and that names no health word still gets the emergency reply."""
-    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    return intent == EMERGENCY_INTENT and assessment.harmless_sense and not assessment.medical
 
 
 def _may_relabel(message: Message, verdict: SafetyVerdict) -> bool:
