@@ -114,3 +114,18 @@ def test_a_question_that_points_back_is_about_the_treatment_its_story_names():
     found = _named(text, "lanreotide")
     assert resolve_question(load_terminology(), "ask_prrt", found, text=text).topic == (
         "somatostatin_analogues")
+
+
+def test_a_follow_up_that_points_back_stays_with_the_treatment_under_discussion():
+    """The classifier reads "diarrhoea" as the symptom medicines; "it" is the lanreotide."""
+    text = "does it help the diarrhoea too?"
+    question = resolve_question(load_terminology(), "ask_symptom_medications", [],
+                                "somatostatin_analogues", text=text)
+    assert question.topic == "somatostatin_analogues"
+
+
+def test_a_follow_up_that_does_not_point_back_goes_where_the_classifier_read():
+    text = "are there tablets for the diarrhoea?"
+    question = resolve_question(load_terminology(), "ask_symptom_medications", [],
+                                "somatostatin_analogues", text=text)
+    assert question.topic == "symptom_medications"

@@ -7,7 +7,7 @@ ruler's entities) and the treatment already under discussion.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from net_assistant.knowledge.terminology import ASPECT_LABEL, TREATMENT_LABEL, Terminology
 from net_assistant.sentences import asking_sentences
@@ -56,6 +56,15 @@ def _asked_in(entities: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]
             if entity.get("entity") not in story_labels or asked(entity)]
 
 
+def _words(text: str) -> Set[str]:
+    return {word.strip("?!.,;:'\"").lower() for word in text.split()}
+
+
+def _points_back(text: str) -> bool:
+    """The message points back at something said before: "is it still being developed?"."""
+    return bool(_words(text) & POINTING_BACK)
+
+
 def _named_in_story_only(entities: List[Dict[str, Any]], text: str) -> bool:
     """The message names treatments only in the story around its question, and the question
     does not point back at one: "My husband has had surgery, then lanreotide. What are all the
@@ -66,8 +75,8 @@ def _named_in_story_only(entities: List[Dict[str, Any]], text: str) -> bool:
     treatments = [int(entity.get("start", -1)) for entity in entities
                   if entity.get("entity") == TREATMENT_LABEL]
     in_question = any(begin <= start < end for start in treatments for begin, end in asking)
-    words = {word.strip("?!.,;:'\"").lower() for begin, end in asking for word in text[begin:end].split()}
-    return bool(treatments) and not in_question and not words & POINTING_BACK
+    asked = " ".join(text[begin:end] for begin, end in asking)
+    return bool(treatments) and not in_question and not _points_back(asked)
 
 
 def resolve_question(
@@ -98,8 +107,11 @@ def resolve_question(
     from_intent = terminology.treatment_for_intent(intent)
     named = [topic for _, topic in term_topics if topic and not (from_intent and topic == OVERVIEW)]
 
-    if from_intent and (not named or from_intent in named or story_only):
-        topic: Optional[str] = from_intent
+    if (not named and current_topic in terminology.treatments and from_intent != current_topic
+            and _points_back(text)):
+        topic: Optional[str] = current_topic  # "does it help the diarrhoea too?" after lanreotide
+    elif from_intent and (not named or from_intent in named or story_only):
+        topic = from_intent
     elif named:
         topic = named[0]
     else:
