@@ -12,7 +12,8 @@ from actions.responses import response_text
 from actions.treatments import ActionAnswerTreatment
 from net_assistant import contract
 from net_assistant.contract import intent_payload
-from net_assistant.knowledge.terminology import load_terminology
+from net_assistant.knowledge.questions import points_back
+from net_assistant.knowledge.terminology import TREATMENT_LABEL, load_terminology
 
 # Intents worth offering as a guess besides the treatments, with the response that words the
 # guess; others (small talk, emergencies, follow-ups that need context) are never offered.
@@ -47,6 +48,15 @@ def likeliest_guess(ranking: Iterable[Dict[str, Any]]) -> Optional[str]:
     return next((e.get("name") for e in ranking if e.get("name") != NLU_FALLBACK), None)
 
 
+def _follows_up(tracker: Tracker, ranking: List[Dict[str, Any]]) -> bool:
+    """The unsure message reads likeliest as a follow-up, or it names no treatment and points
+    back at the one under discussion ("and how long does it last?")."""
+    message = tracker.latest_message
+    names_one = any(entity.get("entity") == TREATMENT_LABEL for entity in message.get("entities") or [])
+    return likeliest_guess(ranking) == contract.FOLLOW_UP or (
+        not names_one and points_back(message.get("text") or ""))
+
+
 class ActionDefaultAskAffirmation(Action):
     """The first stage of the fallback: "did you mean…?". An unsure follow-up while a treatment
     is under discussion ("and is it every month then?") is answered for that treatment instead:
@@ -60,8 +70,7 @@ class ActionDefaultAskAffirmation(Action):
     ) -> List[Dict[str, Any]]:
         ranking = tracker.latest_message.get("intent_ranking") or []
         urgent = may_be_an_emergency(tracker)
-        if not urgent and likeliest_guess(ranking) == contract.FOLLOW_UP and tracker.get_slot(
-                contract.TOPIC_SLOT):
+        if not urgent and tracker.get_slot(contract.TOPIC_SLOT) and _follows_up(tracker, ranking):
             return await ActionAnswerTreatment().run(dispatcher, tracker, domain)
         events = open_turn(dispatcher, tracker)
         if not (tracker.latest_message.get("text") or "").strip():

@@ -32,6 +32,12 @@ def test_an_unsure_follow_up_is_answered_for_the_treatment_under_discussion():
     assert message["custom"]["topic"] == "somatostatin_analogues"
 
 
+def test_an_unsure_message_that_points_back_is_answered_for_the_treatment_under_discussion():
+    ranking = [{"name": "nlu_fallback"}, {"name": "ask_symptom_medications"}, {"name": "ask_prrt"}]
+    (message,) = ask_affirmation("and how long does it last", ranking, topic="somatostatin_analogues")
+    assert message["custom"]["topic"] == "somatostatin_analogues"
+
+
 @pytest.mark.parametrize("ranking, topic", [
     ([{"name": "nlu_fallback"}, {"name": "ask_followup"}], None),  # no treatment under discussion
     ([{"name": "nlu_fallback"}, {"name": "ask_followup"}, {"name": "emergency"}], "prrt"),

@@ -60,7 +60,7 @@ def _words(text: str) -> Set[str]:
     return {word.strip("?!.,;:'\"").lower() for word in text.split()}
 
 
-def _points_back(text: str) -> bool:
+def points_back(text: str) -> bool:
     """The message points back at something said before: "is it still being developed?"."""
     return bool(_words(text) & POINTING_BACK)
 
@@ -76,7 +76,7 @@ def _named_in_story_only(entities: List[Dict[str, Any]], text: str) -> bool:
                   if entity.get("entity") == TREATMENT_LABEL]
     in_question = any(begin <= start < end for start in treatments for begin, end in asking)
     asked = " ".join(text[begin:end] for begin, end in asking)
-    return bool(treatments) and not in_question and not _points_back(asked)
+    return bool(treatments) and not in_question and not points_back(asked)
 
 
 def resolve_question(
@@ -108,7 +108,7 @@ def resolve_question(
     named = [topic for _, topic in term_topics if topic and not (from_intent and topic == OVERVIEW)]
 
     if (not named and current_topic in terminology.treatments and from_intent != current_topic
-            and _points_back(text)):
+            and points_back(text)):
         topic: Optional[str] = current_topic  # "does it help the diarrhoea too?" after lanreotide
     elif from_intent and (not named or from_intent in named or story_only):
         topic = from_intent
